@@ -1,0 +1,40 @@
+# One entry point for everything: `make demo`, `make test`, `make lint`, `make bench`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DB ?= redline.duckdb
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[nlp]'
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[nlp,dev]'
+	touch $(VENV)/.installed $@
+
+## Code the bundled example corpus into $(DB), then list events and per-dyad counts.
+demo: $(VENV)/.installed
+	$(BIN)/redline run examples/ --db $(DB)
+	$(BIN)/redline events --db $(DB) --limit 40
+	$(BIN)/redline dyads --db $(DB)
+
+## Install what the tests need and run them all.
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check redline tests bench
+	$(BIN)/ruff format --check redline tests bench
+	$(BIN)/mypy
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/throughput.py examples/
+
+clean:
+	rm -rf $(VENV) $(DB) .pytest_cache .mypy_cache .ruff_cache

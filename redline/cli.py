@@ -1,0 +1,331 @@
+"""The ``redline`` command line: a thin shell over ``Pipeline`` and ``Store``.
+
+Each command parses options, calls one library function and formats its result. Library
+errors become one clear sentence and a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+import click
+
+from redline import __version__
+from redline.errors import RedlineError
+from redline.settings import Settings, load
+
+log = logging.getLogger("redline")
+
+
+def _settings(ctx: click.Context, **overrides: Any) -> Settings:
+    config = ctx.find_root().params.get("config")
+    return load(config, env=os.environ, overrides=overrides)
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected a date like 2019-12-27, got {value!r}") from None
+
+
+db_option = click.option(
+    "--db",
+    default=None,
+    metavar="FILE",
+    help="DuckDB store file (default: setting 'db', i.e. redline.duckdb).",
+)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    try:
+        yield
+    except RedlineError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="redline")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="A redline.toml settings file.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log progress details to stderr.")
+def cli(config: str | None, verbose: bool) -> None:
+    """Turn news text into coded political-conflict events, with their evidence."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+class _Bar:
+    """A rich progress bar on stderr with one task per pipeline phase."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=False,
+        )
+        self.tasks: dict[str, Any] = {}
+
+    def __call__(self, phase: str, advance: int, total: int | None) -> None:
+        labels = {"read": "reading  ", "code": "coding   "}
+        if phase not in self.tasks:
+            self.tasks[phase] = self.progress.add_task(labels.get(phase, phase), total=total)
+        task = self.tasks[phase]
+        if total is not None:
+            self.progress.update(task, total=total)
+        self.progress.advance(task, advance)
+
+
+def _summary(summary: Any) -> str:
+    text = f"{summary.articles} articles, {summary.events} events, {summary.failures} failures"
+    if summary.skipped:
+        text += f" ({summary.skipped} articles already stored)"
+    if summary.failures:
+        text += " — see `redline failures`"
+    return text
+
+
+def _run_with_bar(action: Callable[[Any], Any]) -> Any:
+    bar = _Bar()
+    with bar.progress:
+        return action(bar)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@db_option
+@click.option("--batch-size", type=int, default=None, help="Articles per batch and transaction.")
+@click.pass_context
+def run(ctx: click.Context, sources: tuple[str, ...], db: str | None, batch_size: int | None) -> None:
+    """Read SOURCES (files, folders, URLs), code them and store the events."""
+    from redline.pipeline import Pipeline
+    from redline.store import Store
+
+    with _errors():
+        settings = _settings(ctx, db=db, batch_size=batch_size)
+        pipeline = Pipeline(settings)
+        with Store(settings.db) as store:
+            summary = _run_with_bar(lambda bar: pipeline.run(sources, store, progress=bar))
+    click.echo(_summary(summary))
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@db_option
+@click.pass_context
+def ingest(ctx: click.Context, sources: tuple[str, ...], db: str | None) -> None:
+    """Read and clean SOURCES into the store without coding them."""
+    from redline.pipeline import Pipeline
+    from redline.store import Store
+
+    with _errors():
+        settings = _settings(ctx, db=db)
+        with Store(settings.db) as store:
+            summary = _run_with_bar(
+                lambda bar: Pipeline(settings).ingest(sources, store, progress=bar)
+            )
+    click.echo(_summary(summary))
+
+
+@cli.command()
+@db_option
+@click.pass_context
+def code(ctx: click.Context, db: str | None) -> None:
+    """Code every stored article the current coder has not coded yet."""
+    from redline.pipeline import Pipeline
+    from redline.store import Store
+
+    with _errors():
+        settings = _settings(ctx, db=db)
+        with Store(settings.db) as store:
+            summary = _run_with_bar(lambda bar: Pipeline(settings).code(store, progress=bar))
+    click.echo(_summary(summary))
+
+
+def _actor_names(actors: list[dict[str, Any]]) -> str:
+    return "; ".join(
+        a["name"] + (f" ({a['sector']})" if a.get("sector") else "") for a in actors
+    ) or "—"
+
+
+@cli.command()
+@db_option
+@click.option("--actor", default=None, help="Actor id on either side, or a sponsor (e.g. IRN).")
+@click.option("--type", "event_type", default=None, help="PLOVER event type, e.g. ASSAULT.")
+@click.option("--since", callback=_date, default=None, help="First date, YYYY-MM-DD.")
+@click.option("--until", callback=_date, default=None, help="Last date, YYYY-MM-DD.")
+@click.option("--limit", type=int, default=None, help="Most events shown.")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["table", "csv", "json", "jsonl"]),
+    default="table",
+    show_default=True,
+)
+@click.pass_context
+def events(
+    ctx: click.Context,
+    db: str | None,
+    actor: str | None,
+    event_type: str | None,
+    since: date | None,
+    until: date | None,
+    limit: int | None,
+    output: str,
+) -> None:
+    """List stored events, with the sentence each came from."""
+    from redline.store import Store
+    from redline.store.codec import event_to_dict
+
+    with _errors():
+        settings = _settings(ctx, db=db)
+        with Store(settings.db, read_only=True) as store:
+            found = store.events(
+                actor=actor, event_type=event_type, since=since, until=until, limit=limit
+            )
+    rows = [event_to_dict(e) for e in found]
+    if output == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    elif output == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif output == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(
+            ["id", "date", "event_type", "mode", "realis", "source", "target", "fatalities",
+             "article_id", "sentence", "start", "end", "quote", "coder"]
+        )
+        for row in rows:
+            evidence = row["evidence"]
+            writer.writerow(
+                [row["id"], row["date"], row["event_type"], row["mode"] or "", row["realis"],
+                 "|".join(a["id"] for a in row["source"]),
+                 "|".join(a["id"] for a in row["target"]),
+                 "" if row["fatalities"] is None else row["fatalities"],
+                 evidence["article_id"], evidence["sentence"], evidence["start"],
+                 evidence["end"], evidence["quote"], row["coder"]]
+            )
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"{len(rows)} events", show_lines=False)
+        for column in ("date", "type", "realis", "source", "target", "dead", "quote"):
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            kind = row["event_type"] + (f":{row['mode']}" if row["mode"] else "")
+            table.add_row(
+                row["date"], kind, row["realis"], _actor_names(row["source"]),
+                _actor_names(row["target"]),
+                "" if row["fatalities"] is None else str(row["fatalities"]),
+                row["evidence"]["quote"][:160],
+            )
+        Console(width=200 if not sys.stdout.isatty() else None).print(table)
+
+
+@cli.command()
+@db_option
+@click.option("--format", "output", type=click.Choice(["table", "jsonl"]), default="table")
+@click.pass_context
+def failures(ctx: click.Context, db: str | None, output: str) -> None:
+    """List the items that could not be read or coded, and why."""
+    from redline.store import Store
+    from redline.store.codec import failure_to_dict
+
+    with _errors():
+        settings = _settings(ctx, db=db)
+        with Store(settings.db, read_only=True) as store:
+            found = store.failures()
+    if output == "jsonl":
+        for failure in found:
+            click.echo(json.dumps(failure_to_dict(failure), ensure_ascii=False))
+        return
+    if not found:
+        click.echo("No failures.")
+        return
+    for failure in found:
+        click.echo(f"{failure.kind:<18} {failure.item}\n{'':<18} {failure.message}")
+
+
+@cli.command()
+@db_option
+@click.option("--limit", type=int, default=20, show_default=True, help="Most dyads shown.")
+@click.pass_context
+def dyads(ctx: click.Context, db: str | None, limit: int) -> None:
+    """Count events per directed actor pair (source -> target)."""
+    from redline.store import Store
+
+    with _errors():
+        settings = _settings(ctx, db=db)
+        with Store(settings.db, read_only=True) as store:
+            counts = store.dyad_counts()
+    if not counts:
+        click.echo("No dyads: no event has both a source and a target.")
+        return
+    width = max(len(f"{s} -> {t}") for s, t, _ in counts[:limit])
+    for source, target, count in counts[:limit]:
+        click.echo(f"{f'{source} -> {target}':<{width}}  {count}")
+
+
+@cli.command()
+def stages() -> None:
+    """List the registered stage names."""
+    from redline import registry
+
+    for name in registry.names():
+        click.echo(name)
+
+
+def main() -> None:
+    """Entry point: run the CLI, turning unexpected errors into one line too."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted; rerun the same command to finish (completed batches are kept).",
+                   err=True)
+        sys.exit(130)
+    except Exception as exc:
+        log.debug("unexpected error", exc_info=True)
+        click.echo(
+            f"Error: {exc.__class__.__name__}: {exc} (rerun with -v for details).", err=True
+        )
+        sys.exit(1)

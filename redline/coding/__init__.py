@@ -1,0 +1,1 @@
+"""Coding: event triggers, arguments, realis and actor resolution."""

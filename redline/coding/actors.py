@@ -1,0 +1,441 @@
+"""Actor resolution: argument phrases to ``ActorRef`` records, with a reason for each.
+
+The dictionary lives in ``redline/data/actors/``: ``countries.csv`` (every country with its
+aliases, demonyms and capital), ``actors.csv`` (named groups, organs and people with date
+ranges and sponsors) and ``agents.csv`` (generic nouns such as "troops" that give a
+sector). A user file in the ``actors.csv`` format extends or overrides the built-in one.
+
+Resolution is by the event's date: a person whose role has a date range resolves to that
+role only inside it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from redline.errors import ConfigError
+from redline.model import ActorRef, Event, EventCandidate
+
+STAGE = "coding.actors.dictionary.v1"
+
+COUNTRY_COLUMNS = ("iso3", "name", "aliases", "demonyms", "capital")
+ACTOR_COLUMNS = ("id", "name", "aliases", "country", "sector", "type", "sponsors")
+AGENT_COLUMNS = ("term", "sector")
+_PROXY = re.compile(r"^[-\s]?(backed|aligned|allied|sponsored|supported|funded|linked|affiliated)\b")
+_PRO = re.compile(r"\bpro-?\s?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class ActorEntry:
+    """One row of the knowledge base: a named actor, or a country's state."""
+
+    id: str
+    name: str
+    country: str | None
+    sector: str | None
+    type: str
+    sponsors: tuple[str, ...]
+    valid_from: date | None
+    valid_to: date | None
+    origin: str
+
+    def valid_on(self, when: date | None) -> bool:
+        """True when the entry's date range covers ``when`` (or has no range)."""
+        if when is None:
+            return True
+        if self.valid_from and when < self.valid_from:
+            return False
+        return not (self.valid_to and when > self.valid_to)
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """A surface form and what it points to: ``kind`` is name/alias/demonym/capital."""
+
+    text: str
+    kind: str
+    entry_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """An alias found in a phrase."""
+
+    start: int
+    end: int
+    alias: Alias
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split("|") if part.strip()]
+
+
+def _date(value: str | None, where: str, field: str) -> date | None:
+    if not value or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ConfigError(f"{where}: field '{field}' is not an ISO date: {value!r}.") from None
+
+
+def _rows(path: Path | str, text: str, required: Sequence[str]) -> Iterable[tuple[str, dict[str, str]]]:
+    reader = csv.DictReader(text.splitlines())
+    missing = [c for c in required if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ConfigError(f"{path}: missing column(s) {', '.join(missing)}.")
+    for number, row in enumerate(reader, start=2):
+        where = f"{path}, row {number}"
+        if None in row or any(value is None for value in row.values()):
+            raise ConfigError(f"{where}: wrong number of fields.")
+        yield where, row
+
+
+def _is_case_sensitive(alias: str) -> bool:
+    """Short all-caps aliases (US, UK, KH, IRGC) must not match ordinary words."""
+    letters = alias.replace(".", "").replace("-", "")
+    return len(letters) <= 5 and letters.isupper()
+
+
+class ActorDictionary:
+    """The loaded knowledge base: entries by id and one alias index over all of them.
+
+    Example:
+        >>> kb = ActorDictionary.builtin()
+        >>> kb.entries("IRN")[0].name
+        'Iran'
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, list[ActorEntry]] = {}
+        self._aliases: dict[str, list[Alias]] = {}
+        self.agents: dict[str, str] = {}
+        self._pattern: re.Pattern[str] | None = None
+        self._exact: re.Pattern[str] | None = None
+
+    @classmethod
+    def builtin(cls, extra: Sequence[str | Path] = ()) -> ActorDictionary:
+        """The shipped dictionary, extended by user actor files in ``extra``."""
+        kb = cls()
+        folder = resources.files("redline.data") / "actors"
+        kb.load_countries("countries.csv", (folder / "countries.csv").read_text("utf-8"))
+        kb.load_actors("actors.csv", (folder / "actors.csv").read_text("utf-8"))
+        kb.load_agents("agents.csv", (folder / "agents.csv").read_text("utf-8"))
+        for path in extra:
+            file = Path(path)
+            try:
+                text = file.read_text("utf-8")
+            except OSError as exc:
+                raise ConfigError(f"Actor file {file} cannot be read: {exc.strerror}.") from None
+            kb.load_actors(str(file), text, override=True)
+        return kb
+
+    def _add_alias(self, text: str, kind: str, entry_id: str) -> None:
+        key = text if _is_case_sensitive(text) else text.lower()
+        aliases = self._aliases.setdefault(key, [])
+        if not any(a.entry_id == entry_id for a in aliases):
+            aliases.append(Alias(text, kind, entry_id))
+        self._pattern = self._exact = None
+
+    def load_countries(self, origin: str, text: str) -> None:
+        """Load rows of ``iso3,name,aliases,demonyms,capital``."""
+        for where, row in _rows(origin, text, COUNTRY_COLUMNS):
+            iso3 = row["iso3"].strip().upper()
+            if not re.fullmatch(r"[A-Z]{3}", iso3):
+                raise ConfigError(f"{where}: field 'iso3' must be three letters, got {iso3!r}.")
+            name = row["name"].strip()
+            if not name:
+                raise ConfigError(f"{where}: field 'name' is empty.")
+            entry = ActorEntry(iso3, name, iso3, None, "state", (), None, None, origin)
+            self._entries[iso3] = [entry]
+            self._add_alias(name, "name", iso3)
+            for alias in _split(row["aliases"]):
+                self._add_alias(alias, "alias", iso3)
+            for demonym in _split(row["demonyms"]):
+                self._add_alias(demonym, "demonym", iso3)
+            for capital in _split(row["capital"]):
+                self._add_alias(capital, "capital", iso3)
+
+    def load_actors(self, origin: str, text: str, *, override: bool = False) -> None:
+        """Load rows of ``id,name,aliases,country,sector,type,sponsors[,valid_from,valid_to]``.
+
+        Rows sharing an id are the dated roles of one actor. With ``override``, ids in
+        this file replace earlier entries with the same id.
+        """
+        seen: set[str] = set()
+        for where, row in _rows(origin, text, ACTOR_COLUMNS):
+            actor_id = row["id"].strip()
+            if not actor_id:
+                raise ConfigError(f"{where}: field 'id' is empty.")
+            name = row["name"].strip()
+            if not name:
+                raise ConfigError(f"{where}: field 'name' is empty.")
+            country = row["country"].strip().upper() or None
+            if country and not re.fullmatch(r"[A-Z]{3}", country):
+                raise ConfigError(
+                    f"{where}: field 'country' must be an ISO3 code, got {row['country']!r}."
+                )
+            entry = ActorEntry(
+                id=actor_id,
+                name=name,
+                country=country,
+                sector=row["sector"].strip().upper() or None,
+                type=row["type"].strip() or "organisation",
+                sponsors=tuple(_split(row["sponsors"])),
+                valid_from=_date(row.get("valid_from"), where, "valid_from"),
+                valid_to=_date(row.get("valid_to"), where, "valid_to"),
+                origin=origin,
+            )
+            if override and actor_id not in seen:
+                self._entries.pop(actor_id, None)
+            seen.add(actor_id)
+            self._entries.setdefault(actor_id, []).append(entry)
+            self._add_alias(name, "name", actor_id)
+            for alias in _split(row["aliases"]):
+                self._add_alias(alias, "alias", actor_id)
+
+    def load_agents(self, origin: str, text: str) -> None:
+        """Load rows of ``term,sector``: generic nouns that name a sector."""
+        for where, row in _rows(origin, text, AGENT_COLUMNS):
+            term, sector = row["term"].strip().lower(), row["sector"].strip().upper()
+            if not term or not sector:
+                raise ConfigError(f"{where}: fields 'term' and 'sector' must not be empty.")
+            self.agents[term] = sector
+        self._pattern = self._exact = None
+
+    def entries(self, actor_id: str) -> list[ActorEntry]:
+        """All rows (roles) of one actor id."""
+        return list(self._entries.get(actor_id, []))
+
+    def entry(self, actor_id: str, when: date | None = None) -> ActorEntry | None:
+        """The row of ``actor_id`` valid on ``when``; an undated row as fallback."""
+        rows = self._entries.get(actor_id, [])
+        for row in rows:
+            if row.valid_on(when) and (row.valid_from or row.valid_to):
+                return row
+        for row in rows:
+            if row.valid_from is None and row.valid_to is None:
+                return row
+        return None
+
+    def _compile(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        if self._pattern is None or self._exact is None:
+            folded = sorted(
+                (k for k in self._aliases if not _is_case_sensitive(k)), key=len, reverse=True
+            )
+            exact = sorted((k for k in self._aliases if _is_case_sensitive(k)), key=len, reverse=True)
+            boundary = r"(?<![\w'’-])({})(?![\w’-]|'\w)"
+            self._pattern = re.compile(
+                boundary.format("|".join(re.escape(a) for a in folded)), re.IGNORECASE
+            )
+            self._exact = re.compile(boundary.format("|".join(re.escape(a) for a in exact)))
+        return self._pattern, self._exact
+
+    def find(self, text: str) -> list[Match]:
+        """Alias matches in ``text``, longest first where they overlap, in text order."""
+        folded, exact = self._compile()
+        text = text.replace("’", "'")
+        found: list[Match] = []
+        for pattern, fold in ((folded, True), (exact, False)):
+            for m in pattern.finditer(text):
+                key = m.group(1).lower() if fold else m.group(1)
+                for alias in self._aliases.get(key, [])[:1]:
+                    found.append(Match(m.start(1), m.end(1), alias))
+        found.sort(key=lambda m: (-(m.end - m.start), m.start))
+        chosen: list[Match] = []
+        for match in found:
+            if all(match.end <= c.start or match.start >= c.end for c in chosen):
+                chosen.append(match)
+        return sorted(chosen, key=lambda m: m.start)
+
+    def agent(self, text: str) -> tuple[str, str] | None:
+        """The longest generic agent term in ``text`` and its sector."""
+        lowered = text.lower()
+        best: tuple[str, str] | None = None
+        for term, sector in self.agents.items():
+            if (best is None or len(term) > len(best[0])) and re.search(
+                rf"(?<!\w){re.escape(term)}(?!\w)", lowered
+            ):
+                best = (term, sector)
+        return best
+
+    def mentions_actor(self, text: str) -> bool:
+        """Cheap test: does the text contain any known alias at all?"""
+        folded, exact = self._compile()
+        return bool(folded.search(text) or exact.search(text))
+
+
+class ActorResolver:
+    """Stage ``coding.actors.dictionary.v1``: event candidates in, events out.
+
+    Each side's phrases are tried in order; the first phrase that names at least one actor
+    gives that side (all actors in it: "the US and UK" is two). A candidate with no actor
+    on either side is dropped.
+
+    Args:
+        dictionary: the knowledge base (defaults to the built-in one plus ``extra``).
+        extra: user actor files that extend or override the built-in one.
+    """
+
+    name = STAGE
+    consumes = EventCandidate
+    produces = Event
+
+    def __init__(
+        self, *, dictionary: ActorDictionary | None = None, extra: Sequence[str | Path] = ()
+    ) -> None:
+        self.dictionary = dictionary or ActorDictionary.builtin(extra)
+
+    def __call__(self, batch: Sequence[EventCandidate]) -> list[Event]:
+        events: dict[tuple[object, ...], Event] = {}
+        for candidate in batch:
+            event = self.resolve(candidate)
+            if event is None:
+                continue
+            key = (
+                event.article_id,
+                event.evidence.sentence,
+                event.event_type,
+                event.realis,
+                tuple(a.id for a in event.source),
+                tuple(a.id for a in event.target),
+            )
+            previous = events.get(key)
+            if previous is None or _richer(event, previous):
+                events[key] = event
+        return list(events.values())
+
+    def resolve(self, candidate: EventCandidate) -> Event | None:
+        """Resolve both sides of one candidate; ``None`` when neither names an actor."""
+        when = candidate.date.value
+        source = self._first(candidate.source_text, when)
+        target = self._first(candidate.target_text, when)
+        if not source and not target:
+            return None
+        evidence = candidate.evidence
+        key = "\x1f".join(
+            (
+                candidate.article_id,
+                str(evidence.sentence),
+                str(evidence.start),
+                str(evidence.end),
+                evidence.trigger or "",
+                candidate.event_type,
+                candidate.coder,
+            )
+        )
+        return Event(
+            id=hashlib.sha256(key.encode("utf-8")).hexdigest()[:24],
+            article_id=candidate.article_id,
+            date=candidate.date,
+            event_type=candidate.event_type,
+            mode=candidate.mode,
+            realis=candidate.realis,
+            source=source,
+            target=target,
+            evidence=evidence,
+            coder=candidate.coder,
+            fatalities=candidate.fatalities,
+        )
+
+    def _first(self, phrases: Sequence[str], when: date) -> tuple[ActorRef, ...]:
+        for phrase in phrases:
+            actors = self.resolve_phrase(phrase, when)
+            if actors:
+                return actors
+        return ()
+
+    def resolve_phrase(self, phrase: str, when: date | None = None) -> tuple[ActorRef, ...]:
+        """All actors named in one argument phrase, each with the reason it was chosen.
+
+        Example:
+            >>> ActorResolver().resolve_phrase("Iranian forces")[0].sector
+            'MIL'
+        """
+        kb = self.dictionary
+        text = phrase.replace("’", "'")
+        matches = kb.find(text)
+        if not matches:
+            return ()
+        sponsors: list[str] = []
+        kept: list[Match] = []
+        for match in matches:
+            after, before = text[match.end :], text[: match.start]
+            entry = kb.entry(match.alias.entry_id, when)
+            if entry is None:
+                continue
+            if _PROXY.match(after) or _PRO.search(before):
+                sponsors.append(entry.id)
+                continue
+            kept.append(match)
+        named = [m for m in kept if kb.entry(m.alias.entry_id, when).type != "state"]  # type: ignore[union-attr]
+        if named:
+            kept = [m for m in kept if m in named or self._conjoined(text, m, named)]
+        agent = kb.agent(text)
+        actors: list[ActorRef] = []
+        seen: set[str] = set()
+        for match in kept:
+            entry = kb.entry(match.alias.entry_id, when)
+            if entry is None or entry.id in seen:
+                continue
+            seen.add(entry.id)
+            sector = entry.sector
+            reason = f"{match.alias.kind} '{match.alias.text}' of {entry.id} ({entry.origin})"
+            if entry.type == "state":
+                if match.alias.kind == "capital":
+                    sector = "GOV"
+                    reason += ", capital as metonym for the government"
+                elif agent is not None:
+                    sector = agent[1]
+                    reason += f", agent '{agent[0]}' gives sector {sector}"
+            actors.append(
+                ActorRef(
+                    id=entry.id,
+                    name=entry.name,
+                    country=entry.country,
+                    sector=sector,
+                    sponsors=tuple(dict.fromkeys(entry.sponsors)),
+                    text=text[match.start : match.end],
+                    reason=reason,
+                )
+            )
+        if not actors and sponsors and agent is not None:
+            sponsor_text = ", ".join(sponsors)
+            actors.append(
+                ActorRef(
+                    id=f"{agent[1].lower()}:{'+'.join(sponsors)}",
+                    name=f"{sponsor_text}-backed {agent[0]}",
+                    sector=agent[1],
+                    sponsors=tuple(sponsors),
+                    text=phrase,
+                    reason=f"unnamed {agent[0]} backed by {sponsor_text}",
+                )
+            )
+        return tuple(actors)
+
+    @staticmethod
+    def _conjoined(text: str, match: Match, named: list[Match]) -> bool:
+        """A country joined to a named actor by 'and' is a second actor, not a modifier."""
+        for other in named:
+            between = (
+                text[match.end : other.start] if match.end <= other.start else text[other.end : match.start]
+            )
+            if re.fullmatch(r"\s*(,|and|,\s*and|or)\s*(the\s+)?", between):
+                return True
+        return False
+
+
+def _richer(event: Event, other: Event) -> bool:
+    """Prefer the duplicate that says more (a mode, a death toll)."""
+
+    def score(e: Event) -> int:
+        return (e.mode is not None) + (e.fatalities is not None) + len(e.source) + len(e.target)
+
+    return score(event) > score(other)

@@ -1,0 +1,460 @@
+"""Rule-based event coder over spaCy dependency parses (stage ``coding.events.rules.v1``).
+
+For each trigger (a verb or noun in the lexicon) the coder reads its arguments from the
+parse: the source is the grammatical agent (the ``by`` phrase in the passive), the target
+the patient or a prepositional object (against, on, at...). It also reads realis from
+the trigger's context ("did not attack" is negated, "threatened to strike" threatened,
+"denied involvement in the attacks" denied) and a death toll for assaults. Calls on
+someone else to act ("urged supporters to storm the embassy") are coded as the caller's
+REQUEST only, never as the act itself.
+
+The coder returns ``EventCandidate`` records with argument *phrases*; turning phrases
+into actors is the actor resolver's job.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from redline.coding.lexicon import ModeCue, Trigger, inflections, load_modes, load_triggers
+from redline.model import Article, EventCandidate, EventDate, Evidence, Realis
+
+STAGE = "coding.events.rules.v1"
+
+_TARGET_PREPS = ("against", "on", "at", "upon", "targeting", "toward", "towards", "into")
+_PARTNER_PREPS = ("with", "to", "for", "from")
+_LIGHT_VERBS = {
+    "carry", "launch", "conduct", "mount", "stage", "impose", "order", "announce", "unleash",
+    "execute", "perform", "make", "wage", "step", "level", "issue", "hold", "deliver", "sign",
+    "begin", "start", "continue", "intensify", "escalate", "approve", "authorize", "slap",
+    "extend", "tighten", "file", "lodge", "send", "give", "offer", "provide", "express",
+}
+_REQUEST_HEADS = {"urge", "call", "ask", "appeal", "demand", "encourage", "press", "push", "incite"}
+_THREAT_HEADS = {"threaten", "vow", "warn", "pledge", "promise", "swear", "threat", "vow"}
+_FUTURE_HEADS = {"plan", "intend", "prepare", "aim", "expect", "decide", "consider", "seek"}
+_DENY_HEADS = {"deny", "dismiss", "reject", "denial", "refute"}
+_CLAIM_HEADS = {"claim", "blame", "accuse", "attribute", "hold"}
+_HEDGES = re.compile(
+    r"\b(reportedly|allegedly|unconfirmed|purportedly|rumou?red|could not be "
+    r"(independently )?(verified|confirmed)|were said to|was said to)\b",
+    re.IGNORECASE,
+)
+_MODALS = {"could", "would", "might", "may", "should", "can"}
+_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12,
+    "dozens": 24, "scores": 40, "hundreds": 200,
+}
+_PEOPLE = {
+    "person", "people", "civilian", "soldier", "contractor", "fighter", "member", "militant",
+    "officer", "troop", "child", "woman", "man", "worker", "passenger", "commander",
+    "protester", "guard", "policeman", "citizen", "resident", "american", "iranian", "iraqi",
+    "militiaman", "staff", "crew", "journalist", "servicemember", "personnel", "marine",
+}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _number(token: Any) -> int | None:
+    text = token.text.lower().replace(",", "")
+    if text.isdigit():
+        return int(text)
+    return _NUMBERS.get(text)
+
+
+def count_people(token: Any) -> int | None:
+    """How many people a noun phrase headed by ``token`` denotes, if the text says."""
+    for child in token.children:
+        if child.dep_ == "nummod":
+            value = _number(child)
+            if value is not None:
+                return value
+    if token.pos_ == "PROPN":
+        return 1
+    lemma = token.lemma_.lower()
+    if lemma in _PEOPLE or token.tag_ == "NN":
+        if any(c.lower_ in {"a", "an", "one"} for c in token.children):
+            return 1
+    return None
+
+
+def fatalities(doc: Any) -> int | None:
+    """The largest death toll stated in a sentence ("killing 25 fighters", "two died")."""
+    best: int | None = None
+    for token in doc:
+        lemma = token.lemma_.lower()
+        victims: list[Any] = []
+        if lemma == "kill" and token.pos_ == "VERB":
+            passive = any(c.dep_ == "auxpass" for c in token.children)
+            for child in token.children:
+                if (passive and child.dep_ == "nsubjpass") or (
+                    not passive and child.dep_ == "dobj"
+                ):
+                    victims.append(child)
+            if token.dep_ == "acl" and passive is False and not victims:
+                victims.append(token.head)
+        elif lemma == "die" and token.pos_ == "VERB":
+            victims = [c for c in token.children if c.dep_ == "nsubj"]
+        elif lemma in {"dead", "death", "toll"}:
+            victims = [c for c in token.children if c.dep_ in {"nummod", "pobj"}]
+            if token.dep_ == "acomp":
+                victims += [c for c in token.head.children if c.dep_ == "nsubj"]
+        for victim in victims:
+            count = _number(victim) if victim.dep_ == "nummod" else count_people(victim)
+            if count is None and victim.dep_ == "pobj":
+                count = count_people(victim)
+            if count is not None:
+                best = count if best is None else max(best, count)
+    return best
+
+
+class RuleCoder:
+    """Stage ``coding.events.rules.v1``: parsed sentences in, event candidates out.
+
+    Args:
+        lexicon: path of a lexicon CSV (the packaged one by default).
+        modes: path of a mode-cue CSV (the packaged one by default).
+        now: the clock, used to date articles that have no publication date.
+    """
+
+    name = STAGE
+    consumes: Any = None
+    produces = EventCandidate
+
+    def __init__(
+        self,
+        *,
+        lexicon: str | Path | None = None,
+        modes: str | Path | None = None,
+        now: Callable[[], datetime] = _now,
+    ) -> None:
+        from redline.nlp.parse import ParsedSentence
+
+        self.consumes = ParsedSentence
+        self.now = now
+        self.verbs: dict[str, list[Trigger]] = {}
+        self.nouns: dict[str, list[Trigger]] = {}
+        for trigger in load_triggers(lexicon):
+            table = self.verbs if trigger.pos == "VERB" else self.nouns
+            table.setdefault(trigger.lemma, []).append(trigger)
+        for table in (self.verbs, self.nouns):
+            for triggers in table.values():
+                triggers.sort(key=lambda t: not t.needs)
+        self.cues: list[ModeCue] = load_modes(modes)
+        forms: set[str] = set()
+        for lemma in [*self.verbs, *self.nouns]:
+            head = lemma.split()[0]
+            forms |= inflections(head)
+        self._forms = frozenset(forms)
+
+    def may_hold_event(self, text: str) -> bool:
+        """Cheap prefilter: does any word of ``text`` look like a trigger?"""
+        return any(word in self._forms for word in re.findall(r"[a-z]+", text.lower()))
+
+    def __call__(self, batch: Sequence[Any]) -> list[EventCandidate]:
+        out: list[EventCandidate] = []
+        for parsed in batch:
+            out.extend(self.code(parsed.article, parsed.sentence, parsed.doc))
+        return out
+
+    # -- triggers ------------------------------------------------------------------------
+
+    def _match(self, token: Any) -> Trigger | None:
+        lemma = token.lemma_.lower()
+        children = {c.lemma_.lower() for c in token.children} | {
+            c.lower_ for c in token.children
+        }
+        candidates: list[Trigger] = []
+        if token.pos_ in {"VERB", "AUX"} or (token.pos_ == "NOUN" and token.tag_.startswith("VB")):
+            for particle in (c for c in token.children if c.dep_ == "prt"):
+                candidates += self.verbs.get(f"{lemma} {particle.lower_}", [])
+            candidates += self.verbs.get(lemma, [])
+        elif token.pos_ in {"NOUN", "PROPN"}:
+            candidates += self.nouns.get(lemma, [])
+            for child in token.children:
+                if child.dep_ == "compound":
+                    candidates = self.nouns.get(f"{child.lemma_.lower()} {lemma}", []) + candidates
+        for trigger in candidates:
+            if not trigger.needs or trigger.needs & children:
+                return trigger
+        return None
+
+    def code(self, article: Article, sentence: Any, doc: Any) -> list[EventCandidate]:
+        """All event candidates of one parsed sentence."""
+        published = (article.published_at or article.ingested_at).date()
+        when = EventDate(
+            value=published,
+            precision="day",
+            raw=None,
+            fallback=True,
+        )
+        hedged = bool(_HEDGES.search(doc.text))
+        deaths = fatalities(doc)
+        found: list[tuple[Any, Trigger]] = []
+        for token in doc:
+            trigger = self._match(token)
+            if trigger is not None:
+                found.append((token, trigger))
+        verb_triggers = {t.i: trig for t, trig in found if trig.pos == "VERB"}
+        out: list[EventCandidate] = []
+        for token, trigger in found:
+            if self._is_requested(token, found):
+                continue
+            if trigger.pos == "NOUN" and self._governed_by_same(token, trigger, verb_triggers):
+                continue
+            if trigger.pos == "VERB":
+                sources, targets, instruments = self._verb_arguments(token, trigger)
+            else:
+                sources, targets, instruments = self._noun_arguments(token)
+            realis, attributed = self._realis(token, hedged)
+            if attributed is not None:
+                sources = [attributed, *sources]
+            mode = trigger.mode or self._mode(token, trigger.event_type, instruments)
+            start = sentence.start
+            out.append(
+                EventCandidate(
+                    article_id=article.id,
+                    event_type=trigger.event_type,
+                    mode=mode,
+                    realis=realis,
+                    source_text=tuple(_phrase(t) for t in sources if t is not None),
+                    target_text=tuple(_phrase(t) for t in targets if t is not None),
+                    evidence=Evidence(
+                        article_id=article.id,
+                        sentence=sentence.index,
+                        start=start,
+                        end=sentence.end,
+                        quote=sentence.text,
+                        trigger=f"{token.text}@{start + token.idx}",
+                    ),
+                    date=when,
+                    fatalities=deaths if trigger.event_type == "ASSAULT" else None,
+                    coder=STAGE,
+                )
+            )
+        return out
+
+    def _is_requested(self, token: Any, found: list[tuple[Any, Trigger]]) -> bool:
+        """True when the trigger is what a REQUEST asks someone else to do."""
+        requesters = {t.i for t, trig in found if trig.event_type == "REQUEST"}
+        current = token
+        for _ in range(4):
+            if current.dep_ not in {"xcomp", "ccomp", "pobj", "pcomp", "prep", "advcl", "dobj"}:
+                return False
+            current = current.head
+            if current.i in requesters or current.lemma_.lower() in _REQUEST_HEADS:
+                return current.i != token.i
+        return False
+
+    @staticmethod
+    def _governed_by_same(token: Any, trigger: Trigger, verbs: dict[int, Trigger]) -> bool:
+        """A noun trigger that is the object of a verb trigger of the same type repeats it."""
+        head = token.head
+        return (
+            token.dep_ in {"dobj", "nsubjpass", "attr"}
+            and head.i in verbs
+            and verbs[head.i].event_type == trigger.event_type
+        )
+
+    # -- arguments -----------------------------------------------------------------------
+
+    def _is_instrument(self, token: Any, event_type: str) -> bool:
+        lemma = token.lemma_.lower()
+        return any(c.lemma == lemma and c.event_type == event_type for c in self.cues)
+
+    def _verb_arguments(self, verb: Any, trigger: Trigger) -> tuple[list[Any], list[Any], list[Any]]:
+        children = list(verb.children)
+        passive = any(c.dep_ in {"auxpass", "nsubjpass"} for c in children)
+        sources: list[Any] = []
+        targets: list[Any] = []
+        instruments: list[Any] = []
+        if passive:
+            for child in children:
+                if child.dep_ == "agent":
+                    sources += [g for g in child.children if g.dep_ == "pobj"]
+                elif child.dep_ == "nsubjpass":
+                    targets.append(child)
+        else:
+            sources += [c for c in children if c.dep_ in {"nsubj", "csubj"}]
+            for child in children:
+                if child.dep_ in {"dobj", "dative"}:
+                    if self._is_instrument(child, trigger.event_type):
+                        instruments.append(child)
+                    else:
+                        targets.append(child)
+        for child in children:
+            if child.dep_ == "prep":
+                preposition = child.lower_
+                objects = [g for g in child.children if g.dep_ == "pobj"]
+                if preposition in _TARGET_PREPS:
+                    targets += objects
+                elif preposition in _PARTNER_PREPS:
+                    targets += objects
+                elif preposition == "by" and not sources:
+                    sources += objects
+            elif child.dep_ == "agent" and not passive:
+                sources += [g for g in child.children if g.dep_ == "pobj"]
+        if verb.dep_ == "acl" and verb.tag_ == "VBN":
+            targets.append(verb.head)
+        if not sources:
+            sources += self._inherited_subject(verb)
+        for source in list(sources):
+            if self._is_instrument(source, trigger.event_type):
+                instruments.append(source)
+                sources.remove(source)
+                sources += [g for c in source.children if c.dep_ == "acl" for g in _agents(c)]
+        return sources, targets, instruments
+
+    @staticmethod
+    def _inherited_subject(verb: Any) -> list[Any]:
+        """Subject of a verb that has none of its own: conjuncts, xcomp, participles."""
+        current = verb
+        for _ in range(4):
+            if current.dep_ == "relcl":
+                return [current.head]
+            if current.dep_ not in {"conj", "xcomp", "advcl", "ccomp", "acl"}:
+                return []
+            head = current.head
+            subjects = [c for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+            if current.dep_ == "acl":
+                return [g for c in current.children if c.dep_ == "agent" for g in c.children]
+            if subjects:
+                if current.dep_ == "advcl" and current.tag_ == "VBG":
+                    return subjects
+                if current.dep_ in {"conj", "xcomp"}:
+                    return subjects
+                return []
+            current = head
+        return []
+
+    def _noun_arguments(self, noun: Any) -> tuple[list[Any], list[Any], list[Any]]:
+        sources: list[Any] = []
+        targets: list[Any] = []
+        instruments: list[Any] = []
+        for child in noun.children:
+            if child.dep_ == "prep":
+                objects = [g for g in child.children if g.dep_ == "pobj"]
+                if child.lower_ == "by":
+                    sources += objects
+                elif child.lower_ in _TARGET_PREPS or child.lower_ in {"with", "to", "for"}:
+                    targets += objects
+            elif child.dep_ in {"poss", "compound", "amod", "nmod"}:
+                sources.append(child)
+            elif child.dep_ == "acl":
+                for grandchild in child.children:
+                    if grandchild.dep_ == "dobj" or grandchild.lower_ in {"targeting"}:
+                        targets.append(grandchild)
+                    if grandchild.dep_ == "agent":
+                        sources += [g for g in grandchild.children if g.dep_ == "pobj"]
+        head = noun.head
+        if noun.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in _LIGHT_VERBS:
+            sources += [c for c in head.children if c.dep_ == "nsubj"]
+            sources += [
+                g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"
+            ]
+            for child in head.children:
+                if child.dep_ == "prep" and child.lower_ in _TARGET_PREPS:
+                    targets += [g for g in child.children if g.dep_ == "pobj"]
+            if not sources:
+                sources += self._inherited_subject(head)
+        elif noun.dep_ == "nsubj":
+            for child in head.children:
+                if child.dep_ == "dobj":
+                    targets.append(child)
+        return sources, targets, instruments
+
+    # -- realis and mode -----------------------------------------------------------------
+
+    def _realis(self, token: Any, hedged: bool) -> tuple[Realis, Any]:
+        """Realis of a trigger, and the actor a claim attributes it to (if any)."""
+        if any(c.dep_ == "neg" for c in token.children) or any(
+            c.lower_ in {"no", "never"} and c.dep_ in {"det", "neg", "advmod"}
+            for c in token.children
+        ):
+            return Realis.NEGATED, None
+        if any(c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in token.children):
+            return Realis.HYPOTHETICAL, None
+        modals = {c.lower_ for c in token.children if c.dep_ == "aux"}
+        if modals & _MODALS:
+            return Realis.HYPOTHETICAL, None
+        if modals & {"will", "shall", "'ll"}:
+            return Realis.FUTURE, None
+        current = token
+        for _ in range(5):
+            if current.dep_ in {"ROOT"} or current.head is current:
+                break
+            head = current.head
+            lemma = head.lemma_.lower()
+            if lemma in _DENY_HEADS:
+                subjects = [c for c in head.children if c.dep_ == "nsubj"]
+                return Realis.DENIED, (subjects[0] if subjects else None)
+            if lemma in _THREAT_HEADS and current.dep_ in {"xcomp", "ccomp", "dobj", "pobj", "prep"}:
+                return Realis.THREATENED, None
+            if lemma in _FUTURE_HEADS and current.dep_ in {"xcomp", "dobj", "pobj", "prep"}:
+                return Realis.FUTURE, None
+            if lemma in _CLAIM_HEADS and current.dep_ in {"dobj", "pobj", "prep", "ccomp"}:
+                claimants = [c for c in head.children if c.dep_ in {"dobj"} and c is not current]
+                if lemma in {"claim"}:
+                    subjects = [c for c in head.children if c.dep_ == "nsubj"]
+                    return Realis.CLAIMED, (subjects[0] if subjects else None)
+                if claimants:
+                    return Realis.CLAIMED, claimants[0]
+            if any(c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in head.children):
+                return Realis.HYPOTHETICAL, None
+            current = head
+        if hedged:
+            return Realis.REPORTED, None
+        return Realis.ASSERTED, None
+
+    def _mode(self, token: Any, event_type: str, instruments: Iterable[Any]) -> str | None:
+        """Mode from cue words around the trigger ("rocket attack", "fired missiles")."""
+        nearby = {token.lemma_.lower()}
+        for item in [token, *instruments]:
+            nearby |= {t.lemma_.lower() for t in item.subtree if t.i - item.i < 6}
+            nearby |= {t.lower_ for t in item.subtree if t.i - item.i < 6}
+        for cue in self.cues:
+            if cue.event_type == event_type and cue.lemma in nearby:
+                return cue.mode
+        return None
+
+
+def _agents(verb: Any) -> list[Any]:
+    return [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+
+
+_CUT = {"relcl", "acl", "advcl", "appos", "punct", "prep", "cc", "conj", "det"}
+
+
+def _phrase(token: Any) -> str:
+    """The argument phrase of a head token: its modifiers, conjuncts and 'of' phrases.
+
+    Relative clauses, appositions and locative prepositional phrases are cut so that
+    "five sites used by the group in Iraq" does not name Iraq as the target.
+    """
+    keep: list[Any] = []
+
+    def walk(node: Any) -> None:
+        keep.append(node)
+        for child in node.children:
+            if child.dep_ == "conj" or (child.dep_ == "cc"):
+                walk(child)
+            elif child.dep_ == "prep" and child.lower_ == "of":
+                walk(child)
+            elif child.dep_ not in _CUT:
+                walk(child)
+
+    walk(token)
+    keep.sort(key=lambda t: t.i)
+    parts = []
+    for position, item in enumerate(keep):
+        adjacent = position + 1 < len(keep) and keep[position + 1].i == item.i + 1
+        parts.append(item.text_with_ws if adjacent else item.text + " ")
+    return "".join(parts).strip()

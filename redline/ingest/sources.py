@@ -1,0 +1,179 @@
+"""Readers that turn paths and URLs into ``RawPage`` records (or ``Failure`` records).
+
+A folder is walked recursively for ``.html``, ``.htm``, ``.txt`` and ``.jsonl`` files;
+other files in it (a README, images) are ignored. A file named explicitly with another
+suffix is a failure, not an error: one bad input never stops a batch.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+from redline.ingest.fetch import fetch
+from redline.model import Failure, RawPage
+
+STAGE = "ingest.read"
+SUFFIXES = {".html": "html", ".htm": "html", ".txt": "text", ".jsonl": "jsonl"}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _failure(item: str, kind: str, message: str, now: Callable[[], datetime]) -> Failure:
+    return Failure(stage=STAGE, item=item, kind=kind, message=message, at=now())
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def is_url(source: str) -> bool:
+    """True for ``http://`` and ``https://`` sources."""
+    return source.startswith(("http://", "https://"))
+
+
+def expand(sources: Iterable[str]) -> Iterator[str]:
+    """Yield URLs as given and every readable file under the given paths, sorted."""
+    for source in sources:
+        if is_url(source):
+            yield source
+            continue
+        path = Path(source)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in SUFFIXES:
+                    yield str(child)
+        else:
+            yield source
+
+
+def read_file(
+    path: Path, *, max_bytes: int, now: Callable[[], datetime] = _now
+) -> Iterator[RawPage | Failure]:
+    """Read one file into pages: one for HTML/text, one per line for JSONL."""
+    item = str(path)
+    kind = SUFFIXES.get(path.suffix.lower())
+    if not path.exists():
+        yield _failure(item, "missing", f"{item} does not exist.", now)
+        return
+    if kind is None:
+        yield _failure(
+            item,
+            "unsupported-format",
+            f"{item}: unsupported file type '{path.suffix}'; "
+            "redline reads .html, .htm, .txt and .jsonl files.",
+            now,
+        )
+        return
+    size = path.stat().st_size
+    if size > max_bytes and kind != "jsonl":
+        yield _failure(
+            item,
+            "too-large",
+            f"{item} is {_megabytes(size)}, over the {_megabytes(max_bytes)} limit "
+            "(raise the max_bytes setting to read it).",
+            now,
+        )
+        return
+    if size == 0:
+        yield _failure(item, "empty", f"{item} is empty.", now)
+        return
+    if kind == "jsonl":
+        yield from read_jsonl(path, max_bytes=max_bytes, now=now)
+        return
+    yield RawPage(origin=item, content=path.read_bytes(), media_type=kind, fetched_at=now())
+
+
+def read_jsonl(
+    path: Path, *, max_bytes: int, now: Callable[[], datetime] = _now
+) -> Iterator[RawPage | Failure]:
+    """Read a JSONL file of articles: ``text`` or ``html``, optional metadata keys."""
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            item = f"{path}:{number}"
+            if not line.strip():
+                continue
+            if len(line) > max_bytes:
+                yield _failure(
+                    item,
+                    "too-large",
+                    f"{item}: line is {_megabytes(len(line))}, over the "
+                    f"{_megabytes(max_bytes)} limit.",
+                    now,
+                )
+                continue
+            try:
+                record = json.loads(line)
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                yield _failure(item, "bad-json", f"{item}: not a JSON object ({exc}).", now)
+                continue
+            if not isinstance(record, dict):
+                yield _failure(item, "bad-json", f"{item}: expected a JSON object.", now)
+                continue
+            body, media_type = record.get("text"), "text"
+            if not body:
+                body, media_type = record.get("html"), "html"
+            if not isinstance(body, str) or not body.strip():
+                yield _failure(
+                    item, "empty", f"{item}: the record has no 'text' or 'html' field.", now
+                )
+                continue
+
+            def text_field(key: str) -> str | None:
+                value = record.get(key)
+                return str(value) if value not in (None, "") else None
+
+            yield RawPage(
+                origin=item,
+                content=body.encode("utf-8"),
+                media_type=media_type,
+                url=text_field("url"),
+                title=text_field("title"),
+                published=text_field("published"),
+                site=text_field("source"),
+                fetched_at=now(),
+            )
+
+
+def read(
+    sources: Iterable[str],
+    *,
+    max_bytes: int = 10_000_000,
+    client: httpx.Client | None = None,
+    timeout: float = 20.0,
+    now: Callable[[], datetime] = _now,
+) -> Iterator[RawPage | Failure]:
+    """Read paths, folders and URLs into pages, with a failure for each bad item.
+
+    Args:
+        sources: file paths, folders or ``http(s)`` URLs.
+        max_bytes: largest file or response body accepted.
+        client: the HTTP client to fetch URLs with (inject a mock in tests).
+        timeout: seconds per request when redline creates the client itself.
+        now: the clock.
+
+    Example:
+        >>> pages = list(read(["examples/"]))  # doctest: +SKIP
+    """
+    own_client: httpx.Client | None = None
+    try:
+        for source in expand(sources):
+            if is_url(source):
+                if client is None:
+                    own_client = client = httpx.Client(
+                        timeout=timeout,
+                        follow_redirects=True,
+                        headers={"User-Agent": "redline/0.1 (+event coder)"},
+                    )
+                yield fetch(source, client=client, max_bytes=max_bytes, now=now)
+            else:
+                yield from read_file(Path(source), max_bytes=max_bytes, now=now)
+    finally:
+        if own_client is not None:
+            own_client.close()

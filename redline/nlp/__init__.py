@@ -1,0 +1,1 @@
+"""NLP: sentence splitting and spaCy parsing, loaded once per worker."""

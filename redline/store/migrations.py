@@ -1,0 +1,121 @@
+"""Schema migrations: plain functions, applied in order, recorded in ``_migrations``.
+
+A new column is a field on a record in ``model.py`` plus one function here; never edit a
+migration that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+Migration = Callable[[Any], None]
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def migration(name: str) -> Callable[[Migration], Migration]:
+    """Register a migration function under a unique, never-reused name."""
+
+    def register(function: Migration) -> Migration:
+        if any(existing == name for existing, _ in MIGRATIONS):
+            raise ValueError(f"Migration {name!r} is registered twice.")
+        MIGRATIONS.append((name, function))
+        return function
+
+    return register
+
+
+@migration("0001_initial")
+def _initial(connection: Any) -> None:
+    connection.execute(
+        """
+        CREATE TABLE articles (
+            id VARCHAR PRIMARY KEY,
+            origin VARCHAR NOT NULL,
+            url VARCHAR,
+            title VARCHAR,
+            author VARCHAR,
+            site VARCHAR,
+            published_at TIMESTAMP,
+            ingested_at TIMESTAMP NOT NULL,
+            language VARCHAR NOT NULL,
+            text VARCHAR NOT NULL,
+            coded_by VARCHAR,
+            coded_at TIMESTAMP
+        )
+        """
+    )
+    connection.execute(
+        """
+        CREATE TABLE events (
+            id VARCHAR PRIMARY KEY,
+            article_id VARCHAR NOT NULL,
+            date DATE NOT NULL,
+            date_precision VARCHAR NOT NULL,
+            date_raw VARCHAR,
+            date_fallback BOOLEAN NOT NULL,
+            event_type VARCHAR NOT NULL,
+            mode VARCHAR,
+            context VARCHAR[] NOT NULL,
+            realis VARCHAR NOT NULL,
+            source VARCHAR NOT NULL,
+            target VARCHAR NOT NULL,
+            source_ids VARCHAR[] NOT NULL,
+            target_ids VARCHAR[] NOT NULL,
+            location VARCHAR,
+            fatalities INTEGER,
+            sentence INTEGER NOT NULL,
+            start_offset INTEGER NOT NULL,
+            end_offset INTEGER NOT NULL,
+            quote VARCHAR NOT NULL,
+            trigger VARCHAR,
+            coder VARCHAR NOT NULL,
+            confidence DOUBLE
+        )
+        """
+    )
+    connection.execute(
+        """
+        CREATE TABLE failures (
+            id VARCHAR PRIMARY KEY,
+            stage VARCHAR NOT NULL,
+            item VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            message VARCHAR NOT NULL,
+            "at" TIMESTAMP NOT NULL
+        )
+        """
+    )
+
+
+def apply(connection: Any) -> list[str]:
+    """Apply pending migrations in one transaction each; return the names applied."""
+    connection.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)"
+    )
+    done = {row[0] for row in connection.execute("SELECT name FROM _migrations").fetchall()}
+    applied = []
+    for name, function in MIGRATIONS:
+        if name in done:
+            continue
+        connection.execute("BEGIN TRANSACTION")
+        try:
+            function(connection)
+            connection.execute(
+                "INSERT INTO _migrations VALUES (?, ?)",
+                [name, datetime.now(UTC).replace(tzinfo=None)],
+            )
+            connection.execute("COMMIT")
+        except Exception:
+            connection.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied
+
+
+def unknown(connection: Any) -> list[str]:
+    """Migrations recorded in the store that this version does not know (a newer writer)."""
+    known = {name for name, _ in MIGRATIONS}
+    rows = connection.execute("SELECT name FROM _migrations").fetchall()
+    return sorted(row[0] for row in rows if row[0] not in known)
