@@ -15,7 +15,7 @@ import csv
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -28,7 +28,8 @@ STAGE = "coding.actors.dictionary.v1"
 COUNTRY_COLUMNS = ("iso3", "name", "aliases", "demonyms", "capital")
 ACTOR_COLUMNS = ("id", "name", "aliases", "country", "sector", "type", "sponsors")
 AGENT_COLUMNS = ("term", "sector")
-_PROXY = re.compile(r"^[-\s]?(backed|aligned|allied|sponsored|supported|funded|linked|affiliated)\b")
+_PROXY_WORDS = "backed|aligned|allied|sponsored|supported|funded|linked|affiliated|armed|trained"
+_PROXY = re.compile(rf"^[-\s]?({_PROXY_WORDS})\b")
 _PRO = re.compile(r"\bpro-?\s?$", re.IGNORECASE)
 
 
@@ -231,7 +232,10 @@ class ActorDictionary:
                 (k for k in self._aliases if not _is_case_sensitive(k)), key=len, reverse=True
             )
             exact = sorted((k for k in self._aliases if _is_case_sensitive(k)), key=len, reverse=True)
-            boundary = r"(?<![\w'’-])({})(?![\w’-]|'\w)"
+            boundary = (
+                r"(?<![\w'’])(?:(?<=pro-)|(?<!-))({})"
+                r"(?![\w’]|-(?!" + _PROXY_WORDS + r")|'(?!s\b)\w)"
+            )
             self._pattern = re.compile(
                 boundary.format("|".join(re.escape(a) for a in folded)), re.IGNORECASE
             )
@@ -294,7 +298,7 @@ class ActorResolver:
         self.dictionary = dictionary or ActorDictionary.builtin(extra)
 
     def __call__(self, batch: Sequence[EventCandidate]) -> list[Event]:
-        events: dict[tuple[object, ...], Event] = {}
+        groups: dict[tuple[object, ...], list[Event]] = {}
         for candidate in batch:
             event = self.resolve(candidate)
             if event is None:
@@ -305,12 +309,9 @@ class ActorResolver:
                 event.event_type,
                 event.realis,
                 tuple(a.id for a in event.source),
-                tuple(a.id for a in event.target),
             )
-            previous = events.get(key)
-            if previous is None or _richer(event, previous):
-                events[key] = event
-        return list(events.values())
+            groups.setdefault(key, []).append(event)
+        return [event for group in groups.values() for event in _merge(group)]
 
     def resolve(self, candidate: EventCandidate) -> Event | None:
         """Resolve both sides of one candidate; ``None`` when neither names an actor."""
@@ -432,10 +433,39 @@ class ActorResolver:
         return False
 
 
-def _richer(event: Event, other: Event) -> bool:
-    """Prefer the duplicate that says more (a mode, a death toll)."""
+def _merge(group: list[Event]) -> list[Event]:
+    """One sentence often states one act twice ("fired rockets ..., killing a contractor").
 
-    def score(e: Event) -> int:
-        return (e.mode is not None) + (e.fatalities is not None) + len(e.source) + len(e.target)
+    Within a group of same-sentence events with the same type, realis and source, events
+    with the same targets are one event, and an event with no target is folded into one
+    that has a target. The survivor takes a mode or death toll it lacked.
+    """
+    by_target: dict[tuple[str, ...], Event] = {}
+    untargeted: list[Event] = []
+    for event in group:
+        targets = tuple(a.id for a in event.target)
+        if not targets:
+            untargeted.append(event)
+        elif targets in by_target:
+            by_target[targets] = _fill(by_target[targets], event)
+        else:
+            by_target[targets] = event
+    if not by_target:
+        merged = untargeted[0]
+        for event in untargeted[1:]:
+            merged = _fill(merged, event)
+        return [merged]
+    survivors = list(by_target.values())
+    for event in untargeted:
+        survivors[0] = _fill(survivors[0], event)
+    return survivors
 
-    return score(event) > score(other)
+
+def _fill(event: Event, other: Event) -> Event:
+    return replace(
+        event,
+        mode=event.mode or other.mode,
+        fatalities=max(
+            (f for f in (event.fatalities, other.fatalities) if f is not None), default=None
+        ),
+    )

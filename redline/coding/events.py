@@ -308,9 +308,20 @@ class RuleCoder:
             sources += self._inherited_subject(verb)
         for source in list(sources):
             if self._is_instrument(source, trigger.event_type):
+                # "Rockets fired by militias hit...": the actor is the agent of the weapon;
+                # "American jets struck...": the weapon's modifiers name it.
                 instruments.append(source)
                 sources.remove(source)
                 sources += [g for c in source.children if c.dep_ == "acl" for g in _agents(c)]
+                sources.append(source)
+        for target in list(targets):
+            targets += [
+                g
+                for c in target.children
+                if c.dep_ == "prep" and c.lower_ in _TARGET_PREPS
+                for g in c.children
+                if g.dep_ == "pobj"
+            ]
         return sources, targets, instruments
 
     @staticmethod
@@ -452,6 +463,16 @@ def _phrase(token: Any) -> str:
                 walk(child)
 
     walk(token)
+    kept = {t.i for t in keep}
+    # A conjunct reached across a cut phrase is a parser attachment error ("against KH in
+    # Iraq and Syria" attaches Syria to KH): drop it and everything under it.
+    for node in list(keep):
+        if node.dep_ == "conj" and node.head.i in kept:
+            low, high = sorted((node.head.i, node.i))
+            gap = [t for t in node.doc[low + 1 : high] if t.i not in kept and t.dep_ not in {"cc", "punct"}]
+            if gap:
+                dropped = {t.i for t in node.subtree}
+                keep = [t for t in keep if t.i not in dropped]
     keep.sort(key=lambda t: t.i)
     parts = []
     for position, item in enumerate(keep):
