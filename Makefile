@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= redline.duckdb
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check redline tests bench
 	$(BIN)/ruff format --check redline tests bench
 	$(BIN)/mypy
+	$(BIN)/cog --check docs/cli.md
+
+docs: $(VENV)/.installed-dev
+	$(BIN)/cog -r docs/cli.md
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/throughput.py examples/
