@@ -226,6 +226,18 @@ class ActorDictionary:
                 return row
         return None
 
+    def sponsor_chain(self, actor_id: str, when: date | None = None) -> tuple[str, ...]:
+        """Every sponsor up the chain, nearest first (KH -> Quds Force -> IRGC -> IRN)."""
+        chain: list[str] = []
+        frontier = [actor_id]
+        while frontier:
+            entry = self.entry(frontier.pop(0), when)
+            for sponsor in entry.sponsors if entry else ():
+                if sponsor not in chain and sponsor != actor_id:
+                    chain.append(sponsor)
+                    frontier.append(sponsor)
+        return tuple(chain)
+
     def _compile(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
         if self._pattern is None or self._exact is None:
             folded = sorted(
@@ -402,7 +414,7 @@ class ActorResolver:
                     name=entry.name,
                     country=entry.country,
                     sector=sector,
-                    sponsors=tuple(dict.fromkeys(entry.sponsors)),
+                    sponsors=kb.sponsor_chain(entry.id, when),
                     text=text[match.start : match.end],
                     reason=reason,
                 )

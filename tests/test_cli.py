@@ -1,0 +1,119 @@
+"""CLI: run, events, failures, dyads through click's runner, with the real model."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from redline import __version__
+from redline.cli import cli
+
+ARTICLE = """<!doctype html><html><head><meta charset="utf-8">
+<title>Militia rockets kill contractor | Test Wire</title>
+<meta property="article:published_time" content="2019-12-28T08:00:00+00:00">
+<meta property="og:site_name" content="Test Wire"></head><body>
+<nav><a href="/">Home</a></nav>
+<article><h1>Militia rockets kill contractor</h1>
+<p>Kata'ib Hezbollah fired more than 30 rockets at the K1 base near Kirkuk on Friday, killing a U.S. civilian contractor, U.S. officials said.</p>
+<p>The United States carried out airstrikes against Kata'ib Hezbollah in Iraq and Syria on Sunday.</p>
+<p>Iran did not attack the base, its foreign ministry said in a statement on Saturday.</p>
+</article><footer>All rights reserved.</footer></body></html>"""
+
+STABLE_KEYS = {"id", "date", "event_type", "mode", "realis", "source", "target", "location",
+               "fatalities", "evidence", "coder"}
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "k1.html").write_text(ARTICLE)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "german.txt").write_text(
+        "Nachrichten\nDie Regierung in Berlin hat am Montag neue Maßnahmen beschlossen. Der "
+        "Minister sagte, dass die Bürger sich auf eine schwierige Zeit einstellen müssten."
+    )
+    return folder
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_cli_version() -> None:
+    code, output = invoke("--version")
+    assert code == 0 and __version__ in output
+
+
+@pytest.mark.model
+def test_cli_run_events_failures(corpus: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "s.duckdb")
+    code, output = invoke("run", str(corpus), "--db", db)
+    assert code == 0, output
+    assert "1 articles, " in output and "2 failures" in output
+
+    code, output = invoke("events", "--db", db, "--format", "jsonl")
+    events = [json.loads(line) for line in output.splitlines()]
+    assert events, "no events coded"
+    for event in events:
+        assert STABLE_KEYS <= set(event), f"missing keys {STABLE_KEYS - set(event)}"
+        for actor in event["source"] + event["target"]:
+            assert {"id", "name", "country", "sector", "sponsors"} <= set(actor)
+        quote = event["evidence"]["quote"]
+        assert quote and event["evidence"]["end"] - event["evidence"]["start"] == len(quote)
+    dyads = {(tuple(a["id"] for a in e["source"]), tuple(a["id"] for a in e["target"]),
+              e["event_type"], e["realis"]) for e in events}
+    assert (("kataib-hezbollah",), ("USA",), "ASSAULT", "asserted") in dyads
+    assert (("USA",), ("kataib-hezbollah",), "ASSAULT", "asserted") in dyads
+    assert not any(e["realis"] == "asserted" and e["source"] and e["source"][0]["id"] == "IRN"
+                   for e in events), "a negated attack became an asserted event"
+
+    code, output = invoke("events", "--db", db, "--type", "assault", "--actor", "USA",
+                          "--since", "2019-12-01", "--until", "2019-12-31", "--format", "csv")
+    assert code == 0 and output.startswith("id,date,event_type")
+    assert len(output.splitlines()) >= 3
+
+    code, output = invoke("events", "--db", db)
+    assert code == 0 and "Kata'ib Hezbollah" in output
+
+    code, output = invoke("failures", "--db", db)
+    assert "unsupported language: de" in output and "empty" in output
+
+    code, output = invoke("dyads", "--db", db)
+    assert "kataib-hezbollah -> USA" in output
+
+    code, output = invoke("run", str(corpus), "--db", db)
+    assert "0 articles, 0 events" in output and "1 articles already stored" in output
+
+
+def test_cli_missing_store_is_one_sentence(tmp_path: Path) -> None:
+    code, output = invoke("events", "--db", str(tmp_path / "none.duckdb"))
+    assert code == 1
+    assert "No store at" in output and "Traceback" not in output
+
+
+def test_cli_bad_date_is_a_usage_error(tmp_path: Path) -> None:
+    code, output = invoke("events", "--db", str(tmp_path / "x.duckdb"), "--since", "yesterday")
+    assert code == 2 and "expected a date like 2019-12-27" in output
+
+
+def test_cli_bad_config_is_one_sentence(tmp_path: Path) -> None:
+    config = tmp_path / "redline.toml"
+    config.write_text("colour = 'red'\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "redline", "--config", str(config), "failures"],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 1
+    assert "unknown setting 'colour'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_cli_stages_lists_registry() -> None:
+    code, output = invoke("stages")
+    assert code == 0 and "coding.events.rules.v1" in output.split()

@@ -1,0 +1,134 @@
+"""Actor resolution: aliases, dated roles, capitals, generic mentions, sponsors, bad files."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from redline.coding.actors import ActorDictionary, ActorResolver
+from redline.errors import ConfigError
+
+DAY = date(2019, 12, 29)
+
+
+@pytest.fixture(scope="module")
+def resolver() -> ActorResolver:
+    return ActorResolver()
+
+
+def ids(resolver: ActorResolver, phrase: str, when: date = DAY) -> list[tuple[str, str | None]]:
+    return [(a.id, a.sector) for a in resolver.resolve_phrase(phrase, when)]
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["Kata'ib Hezbollah", "Kataib Hezbollah", "Kataib Hizballah", "Hezbollah Brigades",
+     "Kata’ib Hezbollah"],
+)
+def test_coding_actors_aliases_resolve_to_one_actor(resolver: ActorResolver, phrase: str) -> None:
+    assert ids(resolver, phrase) == [("kataib-hezbollah", "PRM")]
+
+
+def test_coding_actors_longest_alias_wins(resolver: ActorResolver) -> None:
+    assert [a for a, _ in ids(resolver, "Lebanon's Hezbollah")] == ["hezbollah"]
+    assert [a for a, _ in ids(resolver, "Kata'ib Hezbollah fighters")] == ["kataib-hezbollah"]
+
+
+def test_coding_actors_short_caps_alias_is_case_sensitive(resolver: ActorResolver) -> None:
+    assert ids(resolver, "the US")[0][0] == "USA"
+    assert ids(resolver, "told us nothing") == []
+
+
+def test_coding_actors_dated_roles(resolver: ActorResolver) -> None:
+    before = resolver.resolve_phrase("Mark Esper", date(2018, 6, 1))[0]
+    after = resolver.resolve_phrase("Mark Esper", date(2019, 12, 29))[0]
+    assert (before.id, before.sector) == ("mark-esper", "MIL")
+    assert (after.id, after.sector) == ("mark-esper", "GOV")
+
+
+def test_coding_actors_capital_is_a_metonym_for_the_government(resolver: ActorResolver) -> None:
+    (actor,) = resolver.resolve_phrase("Tehran", DAY)
+    assert (actor.id, actor.sector) == ("IRN", "GOV")
+    assert actor.reason is not None and "metonym" in actor.reason
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [("Iranian forces", ("IRN", "MIL")), ("Iraqi protesters", ("IRQ", "CVL")),
+     ("a U.S. civilian contractor", ("USA", "BUS"))],
+)
+def test_coding_actors_generic_mentions_get_a_sector(
+    resolver: ActorResolver, phrase: str, expected: tuple[str, str]
+) -> None:
+    assert ids(resolver, phrase) == [expected]
+
+
+def test_coding_actors_unnamed_proxy_keeps_its_sponsor(resolver: ActorResolver) -> None:
+    (actor,) = resolver.resolve_phrase("Iran-backed Shiite militias", DAY)
+    assert actor.sponsors == ("IRN",) and actor.sector == "PRM"
+    (pro,) = resolver.resolve_phrase("a pro-Iran militia", DAY)
+    assert pro.id == actor.id
+
+
+def test_coding_actors_sponsor_chain_reaches_the_state(resolver: ActorResolver) -> None:
+    (actor,) = resolver.resolve_phrase("Kata'ib Hezbollah", DAY)
+    assert actor.sponsors == ("irgc-quds-force", "irgc", "IRN")
+
+
+def test_coding_actors_modifier_country_is_not_a_second_actor(resolver: ActorResolver) -> None:
+    assert ids(resolver, "Iraqi militia Kata'ib Hezbollah") == [("kataib-hezbollah", "PRM")]
+    assert [a for a, _ in ids(resolver, "the US and UK")] == ["USA", "GBR"]
+
+
+def test_coding_actors_every_actor_says_why(resolver: ActorResolver) -> None:
+    for actor in resolver.resolve_phrase("Kataib Hizballah and Tehran", DAY):
+        assert actor.reason and actor.text
+
+
+def test_coding_actors_user_file_overrides_and_extends(tmp_path: Path) -> None:
+    extra = tmp_path / "mine.csv"
+    extra.write_text(
+        "id,name,aliases,country,sector,type,sponsors,valid_from,valid_to,note\n"
+        "kataib-hezbollah,Kata'ib Hezbollah,KH,IRQ,REB,armed-group,IRN,,,my view\n"
+        "arnor-guard,Arnor Guard,Guard of Arnor,GBR,MIL,armed-group,,,,fictional\n"
+    )
+    resolver = ActorResolver(extra=[extra])
+    assert ids(resolver, "Kata'ib Hezbollah") == [("kataib-hezbollah", "REB")]
+    assert resolver.resolve_phrase("Kata'ib Hezbollah", DAY)[0].sponsors == ("IRN",)
+    assert ids(resolver, "the Guard of Arnor") == [("arnor-guard", "MIL")]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("id,name\nx,y\n", "missing column"),
+        ("id,name,aliases,country,sector,type,sponsors\n,Nameless,,USA,GOV,state,\n",
+         "row 2: field 'id' is empty"),
+        ("id,name,aliases,country,sector,type,sponsors\nx,X,,Persia,GOV,state,\n",
+         "row 2: field 'country' must be an ISO3 code"),
+        ("id,name,aliases,country,sector,type,sponsors,valid_from\nx,X,,IRN,GOV,state,,soon\n",
+         "row 2: field 'valid_from' is not an ISO date"),
+        ("id,name,aliases,country,sector,type,sponsors\nx,X,,IRN\n", "wrong number of fields"),
+    ],
+)
+def test_coding_actors_bad_file_names_file_row_and_field(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(content)
+    with pytest.raises(ConfigError, match=message) as error:
+        ActorDictionary.builtin([bad])
+    assert str(bad) in str(error.value)
+
+
+def test_coding_actors_missing_user_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot be read"):
+        ActorDictionary.builtin([tmp_path / "nope.csv"])
+
+
+def test_coding_actors_builtin_covers_every_country() -> None:
+    kb = ActorDictionary.builtin()
+    for code in ("USA", "IRN", "IRQ", "SYR", "SAU", "ISR", "TUR", "ARE", "YEM", "UKR", "XKX"):
+        assert kb.entry(code) is not None, code
