@@ -127,7 +127,9 @@ def _run_with_bar(action: Callable[[Any], Any]) -> Any:
 @db_option
 @click.option("--batch-size", type=int, default=None, help="Articles per batch and transaction.")
 @click.pass_context
-def run(ctx: click.Context, sources: tuple[str, ...], db: str | None, batch_size: int | None) -> None:
+def run(
+    ctx: click.Context, sources: tuple[str, ...], db: str | None, batch_size: int | None
+) -> None:
     """Read SOURCES (files, folders, URLs), code them and store the events."""
     from redline.pipeline import Pipeline
     from redline.store import Store
@@ -174,9 +176,10 @@ def code(ctx: click.Context, db: str | None) -> None:
 
 
 def _actor_names(actors: list[dict[str, Any]]) -> str:
-    return "; ".join(
-        a["name"] + (f" ({a['sector']})" if a.get("sector") else "") for a in actors
-    ) or "—"
+    return (
+        "; ".join(a["name"] + (f" ({a['sector']})" if a.get("sector") else "") for a in actors)
+        or "—"
+    )
 
 
 @cli.command()
@@ -224,18 +227,42 @@ def events(
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(
-            ["id", "date", "event_type", "mode", "realis", "source", "target", "fatalities",
-             "article_id", "sentence", "start", "end", "quote", "coder"]
+            [
+                "id",
+                "date",
+                "event_type",
+                "mode",
+                "realis",
+                "source",
+                "target",
+                "fatalities",
+                "article_id",
+                "sentence",
+                "start",
+                "end",
+                "quote",
+                "coder",
+            ]
         )
         for row in rows:
             evidence = row["evidence"]
             writer.writerow(
-                [row["id"], row["date"], row["event_type"], row["mode"] or "", row["realis"],
-                 "|".join(a["id"] for a in row["source"]),
-                 "|".join(a["id"] for a in row["target"]),
-                 "" if row["fatalities"] is None else row["fatalities"],
-                 evidence["article_id"], evidence["sentence"], evidence["start"],
-                 evidence["end"], evidence["quote"], row["coder"]]
+                [
+                    row["id"],
+                    row["date"],
+                    row["event_type"],
+                    row["mode"] or "",
+                    row["realis"],
+                    "|".join(a["id"] for a in row["source"]),
+                    "|".join(a["id"] for a in row["target"]),
+                    "" if row["fatalities"] is None else row["fatalities"],
+                    evidence["article_id"],
+                    evidence["sentence"],
+                    evidence["start"],
+                    evidence["end"],
+                    evidence["quote"],
+                    row["coder"],
+                ]
             )
         click.echo(buffer.getvalue(), nl=False)
     else:
@@ -248,7 +275,10 @@ def events(
         for row in rows:
             kind = row["event_type"] + (f":{row['mode']}" if row["mode"] else "")
             table.add_row(
-                row["date"], kind, row["realis"], _actor_names(row["source"]),
+                row["date"],
+                kind,
+                row["realis"],
+                _actor_names(row["source"]),
                 _actor_names(row["target"]),
                 "" if row["fatalities"] is None else str(row["fatalities"]),
                 row["evidence"]["quote"][:160],
@@ -320,12 +350,11 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("Interrupted; rerun the same command to finish (completed batches are kept).",
-                   err=True)
+        click.echo(
+            "Interrupted; rerun the same command to finish (completed batches are kept).", err=True
+        )
         sys.exit(130)
     except Exception as exc:
         log.debug("unexpected error", exc_info=True)
-        click.echo(
-            f"Error: {exc.__class__.__name__}: {exc} (rerun with -v for details).", err=True
-        )
+        click.echo(f"Error: {exc.__class__.__name__}: {exc} (rerun with -v for details).", err=True)
         sys.exit(1)

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import islice
+from itertools import islice, pairwise
 from typing import Any, Protocol
 
 from redline.errors import CodingError
@@ -36,7 +36,7 @@ def _quiet(phase: str, advance: int, total: int | None) -> None:
 
 def check_wiring(stages: Sequence[Any]) -> None:
     """Fail early, naming both stages, when one stage's output is not the next one's input."""
-    for before, after in zip(stages, stages[1:], strict=False):
+    for before, after in pairwise(stages):
         produces = getattr(before, "produces", None)
         consumes = getattr(after, "consumes", None)
         if produces is None or consumes is None:
@@ -237,7 +237,10 @@ class Pipeline:
             failures = [p for p in batch if isinstance(p, Failure)]
             articles: list[Article] = []
             for item in self.cleaner(raw):
-                (failures if isinstance(item, Failure) else articles).append(item)
+                if isinstance(item, Failure):
+                    failures.append(item)
+                else:
+                    articles.append(item)
             unique = list({a.id: a for a in articles}.values())
             known = store.known_articles(a.id for a in unique)
             fresh = tuple(a for a in unique if a.id not in known)
@@ -266,9 +269,11 @@ class Pipeline:
         batches = store.articles_pending(self.coder, batch_size=self.settings.batch_size)
         for result in runner.map(self.spec, batches):
             store.append(result, coded_by=self.coder)
-            summary = summary.add(RunResult(
-                events=result.events, failures=result.failures, sentences=result.sentences
-            ))
+            summary = summary.add(
+                RunResult(
+                    events=result.events, failures=result.failures, sentences=result.sentences
+                )
+            )
             progress("code", len(result.articles), total)
         return summary
 

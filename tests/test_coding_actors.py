@@ -24,8 +24,13 @@ def ids(resolver: ActorResolver, phrase: str, when: date = DAY) -> list[tuple[st
 
 @pytest.mark.parametrize(
     "phrase",
-    ["Kata'ib Hezbollah", "Kataib Hezbollah", "Kataib Hizballah", "Hezbollah Brigades",
-     "Kata’ib Hezbollah"],
+    [
+        "Kata'ib Hezbollah",
+        "Kataib Hezbollah",
+        "Kataib Hizballah",
+        "Hezbollah Brigades",
+        "Kata’ib Hezbollah",
+    ],
 )
 def test_coding_actors_aliases_resolve_to_one_actor(resolver: ActorResolver, phrase: str) -> None:
     assert ids(resolver, phrase) == [("kataib-hezbollah", "PRM")]
@@ -56,8 +61,11 @@ def test_coding_actors_capital_is_a_metonym_for_the_government(resolver: ActorRe
 
 @pytest.mark.parametrize(
     ("phrase", "expected"),
-    [("Iranian forces", ("IRN", "MIL")), ("Iraqi protesters", ("IRQ", "CVL")),
-     ("a U.S. civilian contractor", ("USA", "BUS"))],
+    [
+        ("Iranian forces", ("IRN", "MIL")),
+        ("Iraqi protesters", ("IRQ", "CVL")),
+        ("a U.S. civilian contractor", ("USA", "BUS")),
+    ],
 )
 def test_coding_actors_generic_mentions_get_a_sector(
     resolver: ActorResolver, phrase: str, expected: tuple[str, str]
@@ -104,12 +112,18 @@ def test_coding_actors_user_file_overrides_and_extends(tmp_path: Path) -> None:
     ("content", "message"),
     [
         ("id,name\nx,y\n", "missing column"),
-        ("id,name,aliases,country,sector,type,sponsors\n,Nameless,,USA,GOV,state,\n",
-         "row 2: field 'id' is empty"),
-        ("id,name,aliases,country,sector,type,sponsors\nx,X,,Persia,GOV,state,\n",
-         "row 2: field 'country' must be an ISO3 code"),
-        ("id,name,aliases,country,sector,type,sponsors,valid_from\nx,X,,IRN,GOV,state,,soon\n",
-         "row 2: field 'valid_from' is not an ISO date"),
+        (
+            "id,name,aliases,country,sector,type,sponsors\n,Nameless,,USA,GOV,state,\n",
+            "row 2: field 'id' is empty",
+        ),
+        (
+            "id,name,aliases,country,sector,type,sponsors\nx,X,,Persia,GOV,state,\n",
+            "row 2: field 'country' must be an ISO3 code",
+        ),
+        (
+            "id,name,aliases,country,sector,type,sponsors,valid_from\nx,X,,IRN,GOV,state,,soon\n",
+            "row 2: field 'valid_from' is not an ISO date",
+        ),
         ("id,name,aliases,country,sector,type,sponsors\nx,X,,IRN\n", "wrong number of fields"),
     ],
 )

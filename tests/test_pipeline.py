@@ -67,8 +67,13 @@ class FakeCoder:
                         realis=Realis.ASSERTED,
                         source=(ActorRef(id="ARN", name="Arnor"),),
                         target=(ActorRef(id="GON", name="Gondor"),),
-                        evidence=Evidence(article_id=line.article.id, sentence=line.index,
-                                          start=0, end=len(line.text), quote=line.text),
+                        evidence=Evidence(
+                            article_id=line.article.id,
+                            sentence=line.index,
+                            start=0,
+                            end=len(line.text),
+                            quote=line.text,
+                        ),
                         coder=self.name,
                     )
                 )
@@ -101,7 +106,9 @@ def test_pipeline_wiring_error_names_both_stages() -> None:
         name = "test.misfit.v1"
         consumes = Article
 
-    with pytest.raises(CodingError, match="'test.misfit.v1' consumes Article.*'test.split.v1'"):
+    with pytest.raises(
+        CodingError, match=r"'test\.misfit\.v1' consumes Article.*'test\.split\.v1'"
+    ):
         check_wiring([FakeSplitter(), Misfit()])
 
 
@@ -111,8 +118,12 @@ def test_pipeline_wrong_output_type_is_caught() -> None:
 
 
 def _article(text: str) -> Article:
-    return Article(id=hashlib.sha256(text.encode()).hexdigest()[:20], origin="t", text=text,
-                   ingested_at=datetime(2020, 1, 1, tzinfo=UTC))
+    return Article(
+        id=hashlib.sha256(text.encode()).hexdigest()[:20],
+        origin="t",
+        text=text,
+        ingested_at=datetime(2020, 1, 1, tzinfo=UTC),
+    )
 
 
 def test_pipeline_one_bad_article_does_not_stop_the_batch() -> None:

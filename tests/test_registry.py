@@ -25,7 +25,7 @@ def test_registry_resolves_builtin_stage() -> None:
 
 
 def test_registry_unknown_stage_suggests_the_closest() -> None:
-    with pytest.raises(ConfigError, match="Did you mean 'coding.events.rules.v1'"):
+    with pytest.raises(ConfigError, match=r"Did you mean 'coding\.events\.rules\.v1'"):
         registry.resolve("coding.events.rule.v1")
 
 

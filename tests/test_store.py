@@ -36,11 +36,23 @@ def make_event(article: Article, index: int = 0, **fields: object) -> Event:
         "event_type": "ASSAULT",
         "mode": "heavy-weapons",
         "realis": Realis.ASSERTED,
-        "source": (ActorRef(id="kataib-hezbollah", name="Kata'ib Hezbollah", sector="PRM",
-                            sponsors=("irgc-quds-force",)),),
+        "source": (
+            ActorRef(
+                id="kataib-hezbollah",
+                name="Kata'ib Hezbollah",
+                sector="PRM",
+                sponsors=("irgc-quds-force",),
+            ),
+        ),
         "target": (ActorRef(id="USA", name="United States", country="USA", sector="MIL"),),
-        "evidence": Evidence(article_id=article.id, sentence=index, start=0, end=10,
-                             quote=article.text[:10], trigger="fired@3"),
+        "evidence": Evidence(
+            article_id=article.id,
+            sentence=index,
+            start=0,
+            end=10,
+            quote=article.text[:10],
+            trigger="fired@3",
+        ),
         "coder": "coding.events.rules.v1",
         "fatalities": 1,
     }
@@ -65,8 +77,10 @@ def test_store_recoding_replaces_old_events_of_that_coder(
 ) -> None:
     article = make_article("Rockets hit the base.")
     coder = "coding.events.rules.v1"
-    store.append(RunResult(articles=(article,), events=(make_event(article, 0), make_event(article, 1))),
-                 coded_by=coder)
+    store.append(
+        RunResult(articles=(article,), events=(make_event(article, 0), make_event(article, 1))),
+        coded_by=coder,
+    )
     store.append(RunResult(articles=(article,), events=(make_event(article, 1),)), coded_by=coder)
     assert [e.id for e in store.events()] == [f"{article.id}-1"]
 
@@ -87,8 +101,12 @@ def test_store_pending_articles_are_the_uncoded_ones(
 
 def test_store_round_trips_events(store: Store, make_article: Callable[..., Article]) -> None:
     article = make_article("Rockets hit the base.")
-    event = make_event(article, location=Place(name="Kirkuk", country="IRQ", lat=35.5, lon=44.4),
-                       context=("military",), confidence=0.5)
+    event = make_event(
+        article,
+        location=Place(name="Kirkuk", country="IRQ", lat=35.5, lon=44.4),
+        context=("military",),
+        confidence=0.5,
+    )
     store.append(RunResult(articles=(article,), events=(event,)), coded_by="c")
     assert store.events() == [event]
     assert store.article(article.id) is not None
@@ -99,9 +117,13 @@ def test_store_filters_events(store: Store, make_article: Callable[..., Article]
     article = make_article("Text.")
     strike = make_event(article, 0)
     protest = make_event(
-        article, 1, event_type="PROTEST", mode=None,
+        article,
+        1,
+        event_type="PROTEST",
+        mode=None,
         date=EventDate(value=date(2019, 12, 31)),
-        source=(ActorRef(id="IRQ", name="Iraq", sector="CVL"),), target=strike.target,
+        source=(ActorRef(id="IRQ", name="Iraq", sector="CVL"),),
+        target=strike.target,
     )
     store.append(RunResult(articles=(article,), events=(strike, protest)), coded_by="c")
     assert [e.event_type for e in store.events(event_type="protest")] == ["PROTEST"]
@@ -142,7 +164,9 @@ def test_store_newer_schema_is_refused(tmp_path: Path) -> None:
         Store(path)
 
 
-def test_store_failed_batch_leaves_nothing(store: Store, make_article: Callable[..., Article]) -> None:
+def test_store_failed_batch_leaves_nothing(
+    store: Store, make_article: Callable[..., Article]
+) -> None:
     article = make_article("Text.")
     bad = make_event(article, event_type=None)  # violates NOT NULL
     with pytest.raises(StoreError):
@@ -178,10 +202,15 @@ def test_store_property_events_round_trip(
     day: date,
 ) -> None:
     article = Article(id="a1", origin="o", text="t", ingested_at=NOW)
-    event = make_event(article, source=source, target=target, fatalities=fatalities,
-                       realis=realis, date=EventDate(value=day),
-                       evidence=Evidence(article_id="a1", sentence=0, start=0, end=len(quote),
-                                         quote=quote))
+    event = make_event(
+        article,
+        source=source,
+        target=target,
+        fatalities=fatalities,
+        realis=realis,
+        date=EventDate(value=day),
+        evidence=Evidence(article_id="a1", sentence=0, start=0, end=len(quote), quote=quote),
+    )
     assert event_from_dict(event_to_dict(event)) == event
     with Store(":memory:") as db:
         db.append(RunResult(articles=(article,), events=(event,)), coded_by="c")

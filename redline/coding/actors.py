@@ -87,7 +87,9 @@ def _date(value: str | None, where: str, field: str) -> date | None:
         raise ConfigError(f"{where}: field '{field}' is not an ISO date: {value!r}.") from None
 
 
-def _rows(path: Path | str, text: str, required: Sequence[str]) -> Iterable[tuple[str, dict[str, str]]]:
+def _rows(
+    path: Path | str, text: str, required: Sequence[str]
+) -> Iterable[tuple[str, dict[str, str]]]:
     reader = csv.DictReader(text.splitlines())
     missing = [c for c in required if c not in (reader.fieldnames or [])]
     if missing:
@@ -243,7 +245,9 @@ class ActorDictionary:
             folded = sorted(
                 (k for k in self._aliases if not _is_case_sensitive(k)), key=len, reverse=True
             )
-            exact = sorted((k for k in self._aliases if _is_case_sensitive(k)), key=len, reverse=True)
+            exact = sorted(
+                (k for k in self._aliases if _is_case_sensitive(k)), key=len, reverse=True
+            )
             boundary = (
                 r"(?<![\w'’])(?:(?<=pro-)|(?<!-))({})"
                 r"(?![\w’]|-(?!" + _PROXY_WORDS + r")|'(?!s\b)\w)"
@@ -438,7 +442,9 @@ class ActorResolver:
         """A country joined to a named actor by 'and' is a second actor, not a modifier."""
         for other in named:
             between = (
-                text[match.end : other.start] if match.end <= other.start else text[other.end : match.start]
+                text[match.end : other.start]
+                if match.end <= other.start
+                else text[other.end : match.start]
             )
             if re.fullmatch(r"\s*(,|and|,\s*and|or)\s*(the\s+)?", between):
                 return True

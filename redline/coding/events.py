@@ -28,13 +28,45 @@ STAGE = "coding.events.rules.v1"
 _TARGET_PREPS = ("against", "on", "at", "upon", "targeting", "toward", "towards", "into")
 _PARTNER_PREPS = ("with", "to", "for", "from")
 _LIGHT_VERBS = {
-    "carry", "launch", "conduct", "mount", "stage", "impose", "order", "announce", "unleash",
-    "execute", "perform", "make", "wage", "step", "level", "issue", "hold", "deliver", "sign",
-    "begin", "start", "continue", "intensify", "escalate", "approve", "authorize", "slap",
-    "extend", "tighten", "file", "lodge", "send", "give", "offer", "provide", "express",
+    "carry",
+    "launch",
+    "conduct",
+    "mount",
+    "stage",
+    "impose",
+    "order",
+    "announce",
+    "unleash",
+    "execute",
+    "perform",
+    "make",
+    "wage",
+    "step",
+    "level",
+    "issue",
+    "hold",
+    "deliver",
+    "sign",
+    "begin",
+    "start",
+    "continue",
+    "intensify",
+    "escalate",
+    "approve",
+    "authorize",
+    "slap",
+    "extend",
+    "tighten",
+    "file",
+    "lodge",
+    "send",
+    "give",
+    "offer",
+    "provide",
+    "express",
 }
 _REQUEST_HEADS = {"urge", "call", "ask", "appeal", "demand", "encourage", "press", "push", "incite"}
-_THREAT_HEADS = {"threaten", "vow", "warn", "pledge", "promise", "swear", "threat", "vow"}
+_THREAT_HEADS = {"threaten", "vow", "warn", "pledge", "promise", "swear", "threat"}
 _FUTURE_HEADS = {"plan", "intend", "prepare", "aim", "expect", "decide", "consider", "seek"}
 _DENY_HEADS = {"deny", "dismiss", "reject", "denial", "refute"}
 _CLAIM_HEADS = {"claim", "blame", "accuse", "attribute", "hold"}
@@ -45,17 +77,67 @@ _HEDGES = re.compile(
 )
 _MODALS = {"could", "would", "might", "may", "should", "can"}
 _NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12,
-    "dozens": 24, "scores": 40, "hundreds": 200,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
+    "dozen": 12,
+    "dozens": 24,
+    "scores": 40,
+    "hundreds": 200,
 }
 _PEOPLE = {
-    "person", "people", "civilian", "soldier", "contractor", "fighter", "member", "militant",
-    "officer", "troop", "child", "woman", "man", "worker", "passenger", "commander",
-    "protester", "guard", "policeman", "citizen", "resident", "american", "iranian", "iraqi",
-    "militiaman", "staff", "crew", "journalist", "servicemember", "personnel", "marine",
+    "person",
+    "people",
+    "civilian",
+    "soldier",
+    "contractor",
+    "fighter",
+    "member",
+    "militant",
+    "officer",
+    "troop",
+    "child",
+    "woman",
+    "man",
+    "worker",
+    "passenger",
+    "commander",
+    "protester",
+    "guard",
+    "policeman",
+    "citizen",
+    "resident",
+    "american",
+    "iranian",
+    "iraqi",
+    "militiaman",
+    "staff",
+    "crew",
+    "journalist",
+    "servicemember",
+    "personnel",
+    "marine",
 }
 
 
@@ -80,9 +162,9 @@ def count_people(token: Any) -> int | None:
     if token.pos_ == "PROPN":
         return 1
     lemma = token.lemma_.lower()
-    if lemma in _PEOPLE or token.tag_ == "NN":
-        if any(c.lower_ in {"a", "an", "one"} for c in token.children):
-            return 1
+    singular = lemma in _PEOPLE or token.tag_ == "NN"
+    if singular and any(c.lower_ in {"a", "an", "one"} for c in token.children):
+        return 1
     return None
 
 
@@ -169,9 +251,7 @@ class RuleCoder:
 
     def _match(self, token: Any) -> Trigger | None:
         lemma = token.lemma_.lower()
-        children = {c.lemma_.lower() for c in token.children} | {
-            c.lower_ for c in token.children
-        }
+        children = {c.lemma_.lower() for c in token.children} | {c.lower_ for c in token.children}
         candidates: list[Trigger] = []
         if token.pos_ in {"VERB", "AUX"} or (token.pos_ == "NOUN" and token.tag_.startswith("VB")):
             for particle in (c for c in token.children if c.dep_ == "prt"):
@@ -251,7 +331,7 @@ class RuleCoder:
                 return False
             current = current.head
             if current.i in requesters or current.lemma_.lower() in _REQUEST_HEADS:
-                return current.i != token.i
+                return bool(current.i != token.i)
         return False
 
     @staticmethod
@@ -270,7 +350,9 @@ class RuleCoder:
         lemma = token.lemma_.lower()
         return any(c.lemma == lemma and c.event_type == event_type for c in self.cues)
 
-    def _verb_arguments(self, verb: Any, trigger: Trigger) -> tuple[list[Any], list[Any], list[Any]]:
+    def _verb_arguments(
+        self, verb: Any, trigger: Trigger
+    ) -> tuple[list[Any], list[Any], list[Any]]:
         children = list(verb.children)
         passive = any(c.dep_ in {"auxpass", "nsubjpass"} for c in children)
         sources: list[Any] = []
@@ -294,9 +376,7 @@ class RuleCoder:
             if child.dep_ == "prep":
                 preposition = child.lower_
                 objects = [g for g in child.children if g.dep_ == "pobj"]
-                if preposition in _TARGET_PREPS:
-                    targets += objects
-                elif preposition in _PARTNER_PREPS:
+                if preposition in _TARGET_PREPS or preposition in _PARTNER_PREPS:
                     targets += objects
                 elif preposition == "by" and not sources:
                     sources += objects
@@ -369,7 +449,11 @@ class RuleCoder:
         if noun.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in _LIGHT_VERBS:
             sources += [c for c in head.children if c.dep_ == "nsubj"]
             sources += [
-                g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"
+                g
+                for c in head.children
+                if c.dep_ == "agent"
+                for g in c.children
+                if g.dep_ == "pobj"
             ]
             for child in head.children:
                 if child.dep_ == "prep" and child.lower_ in _TARGET_PREPS:
@@ -407,7 +491,13 @@ class RuleCoder:
             if lemma in _DENY_HEADS:
                 subjects = [c for c in head.children if c.dep_ == "nsubj"]
                 return Realis.DENIED, (subjects[0] if subjects else None)
-            if lemma in _THREAT_HEADS and current.dep_ in {"xcomp", "ccomp", "dobj", "pobj", "prep"}:
+            if lemma in _THREAT_HEADS and current.dep_ in {
+                "xcomp",
+                "ccomp",
+                "dobj",
+                "pobj",
+                "prep",
+            }:
                 return Realis.THREATENED, None
             if lemma in _FUTURE_HEADS and current.dep_ in {"xcomp", "dobj", "pobj", "prep"}:
                 return Realis.FUTURE, None
@@ -455,11 +545,8 @@ def _phrase(token: Any) -> str:
     def walk(node: Any) -> None:
         keep.append(node)
         for child in node.children:
-            if child.dep_ == "conj" or (child.dep_ == "cc"):
-                walk(child)
-            elif child.dep_ == "prep" and child.lower_ == "of":
-                walk(child)
-            elif child.dep_ not in _CUT:
+            of_phrase = child.dep_ == "prep" and child.lower_ == "of"
+            if child.dep_ in {"conj", "cc"} or of_phrase or child.dep_ not in _CUT:
                 walk(child)
 
     walk(token)
@@ -469,7 +556,11 @@ def _phrase(token: Any) -> str:
     for node in list(keep):
         if node.dep_ == "conj" and node.head.i in kept:
             low, high = sorted((node.head.i, node.i))
-            gap = [t for t in node.doc[low + 1 : high] if t.i not in kept and t.dep_ not in {"cc", "punct"}]
+            gap = [
+                t
+                for t in node.doc[low + 1 : high]
+                if t.i not in kept and t.dep_ not in {"cc", "punct"}
+            ]
             if gap:
                 dropped = {t.i for t in node.subtree}
                 keep = [t for t in keep if t.i not in dropped]

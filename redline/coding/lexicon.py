@@ -38,15 +38,38 @@ MODES: dict[str, frozenset[str]] = {
     "MOBILIZE": frozenset({"troops", "weapons", "police", "militia"}),
     "COERCE": frozenset(
         {
-            "seize", "restrict", "ban", "censor", "curfew", "arrest", "deport", "withhold",
-            "misinformation", "cyber",
+            "seize",
+            "restrict",
+            "ban",
+            "censor",
+            "curfew",
+            "arrest",
+            "deport",
+            "withhold",
+            "misinformation",
+            "cyber",
         }
     ),
     "ASSAULT": frozenset(
         {
-            "abduct", "beat", "torture", "execute", "sexual", "assassinate", "destroy",
-            "primitive", "firearms", "explosives", "suicide-attack", "aerial", "drone",
-            "heavy-weapons", "crowd-control", "cleansing", "massacre", "unconventional",
+            "abduct",
+            "beat",
+            "torture",
+            "execute",
+            "sexual",
+            "assassinate",
+            "destroy",
+            "primitive",
+            "firearms",
+            "explosives",
+            "suicide-attack",
+            "aerial",
+            "drone",
+            "heavy-weapons",
+            "crowd-control",
+            "cleansing",
+            "massacre",
+            "unconventional",
         }
     ),
 }

@@ -90,6 +90,11 @@ def read_file(
     yield RawPage(origin=item, content=path.read_bytes(), media_type=kind, fetched_at=now())
 
 
+def _text_field(record: dict[str, object], key: str) -> str | None:
+    value = record.get(key)
+    return str(value) if value not in (None, "") else None
+
+
 def read_jsonl(
     path: Path, *, max_bytes: int, now: Callable[[], datetime] = _now
 ) -> Iterator[RawPage | Failure]:
@@ -125,18 +130,14 @@ def read_jsonl(
                 )
                 continue
 
-            def text_field(key: str) -> str | None:
-                value = record.get(key)
-                return str(value) if value not in (None, "") else None
-
             yield RawPage(
                 origin=item,
                 content=body.encode("utf-8"),
                 media_type=media_type,
-                url=text_field("url"),
-                title=text_field("title"),
-                published=text_field("published"),
-                site=text_field("source"),
+                url=_text_field(record, "url"),
+                title=_text_field(record, "title"),
+                published=_text_field(record, "published"),
+                site=_text_field(record, "source"),
                 fetched_at=now(),
             )
 

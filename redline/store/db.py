@@ -107,7 +107,9 @@ def failure_id(failure: Failure) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 
 
-def _article_row(article: Article, coded_by: str | None, coded_at: datetime | None) -> dict[str, Any]:
+def _article_row(
+    article: Article, coded_by: str | None, coded_at: datetime | None
+) -> dict[str, Any]:
     return {
         "id": article.id,
         "origin": article.origin,
@@ -214,9 +216,7 @@ class Store:
         self.path = str(path)
         self.read_only = read_only
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
-            raise StoreError(
-                f"No store at {self.path}; run `redline run PATH` first or pass --db."
-            )
+            raise StoreError(f"No store at {self.path}; run `redline run PATH` first or pass --db.")
         try:
             self.connection = duckdb.connect(self.path, read_only=read_only)
         except duckdb.Error as exc:
@@ -430,7 +430,7 @@ class Store:
     def failures(self) -> list[Failure]:
         """Every recorded failure, newest first."""
         rows = self._query(
-            "SELECT stage, item, kind, message, \"at\" FROM failures ORDER BY \"at\" DESC, item"
+            'SELECT stage, item, kind, message, "at" FROM failures ORDER BY "at" DESC, item'
         )
         return [
             Failure(
