@@ -333,7 +333,7 @@ class ActorResolver:
         """Resolve both sides of one candidate; ``None`` when neither names an actor."""
         when = candidate.date.value
         source = self._first(candidate.source_text, when)
-        target = self._first(candidate.target_text, when)
+        target = self._all(candidate.target_text, when, exclude={a.id for a in source})
         if not source and not target:
             return None
         evidence = candidate.evidence
@@ -368,6 +368,16 @@ class ActorResolver:
             if actors:
                 return actors
         return ()
+
+    def _all(self, phrases: Sequence[str], when: date, exclude: set[str]) -> tuple[ActorRef, ...]:
+        """Targets: every actor named in any target phrase ("an attack on the base killed
+        a U.S. contractor" hits both the base and the United States)."""
+        found: dict[str, ActorRef] = {}
+        for phrase in phrases:
+            for actor in self.resolve_phrase(phrase, when):
+                if actor.id not in exclude:
+                    found.setdefault(actor.id, actor)
+        return tuple(found.values())
 
     def resolve_phrase(self, phrase: str, when: date | None = None) -> tuple[ActorRef, ...]:
         """All actors named in one argument phrase, each with the reason it was chosen.

@@ -66,9 +66,24 @@ _LIGHT_VERBS = {
     "express",
 }
 _REQUEST_HEADS = {"urge", "call", "ask", "appeal", "demand", "encourage", "press", "push", "incite"}
-_THREAT_HEADS = {"threaten", "vow", "warn", "pledge", "promise", "swear", "threat"}
-_FUTURE_HEADS = {"plan", "intend", "prepare", "aim", "expect", "decide", "consider", "seek"}
-_DENY_HEADS = {"deny", "dismiss", "reject", "denial", "refute"}
+_THREAT_HEADS = {"threaten", "vow", "warn", "swear", "threat"}
+_FUTURE_HEADS = {
+    "plan",
+    "intend",
+    "prepare",
+    "aim",
+    "expect",
+    "decide",
+    "consider",
+    "seek",
+    "agree",
+    "pledge",
+    "promise",
+    "offer",
+    "commit",
+    "undertake",
+}
+_DENY_HEADS = {"deny", "denial", "refute"}
 _CLAIM_HEADS = {"claim", "blame", "accuse", "attribute", "hold"}
 _HEDGES = re.compile(
     r"\b(reportedly|allegedly|unconfirmed|purportedly|rumou?red|could not be "
@@ -76,6 +91,7 @@ _HEDGES = re.compile(
     re.IGNORECASE,
 )
 _MODALS = {"could", "would", "might", "may", "should", "can"}
+_SPEECH = {"say", "announce", "tell", "state", "add", "confirm", "declare", "write", "report"}
 _NUMBERS = {
     "one": 1,
     "two": 2,
@@ -168,20 +184,23 @@ def count_people(token: Any) -> int | None:
     return None
 
 
-def fatalities(doc: Any) -> int | None:
-    """The largest death toll stated in a sentence ("killing 25 fighters", "two died")."""
-    best: int | None = None
+def death_tolls(doc: Any) -> list[tuple[Any, int]]:
+    """Each stated death toll in a sentence with the word that states it.
+
+    "killing 25 fighters" gives (killing, 25); "a contractor was killed" gives (killed, 1).
+    """
+    tolls: list[tuple[Any, int]] = []
     for token in doc:
         lemma = token.lemma_.lower()
         victims: list[Any] = []
         if lemma == "kill" and token.pos_ == "VERB":
             passive = any(c.dep_ == "auxpass" for c in token.children)
-            for child in token.children:
-                if (passive and child.dep_ == "nsubjpass") or (
-                    not passive and child.dep_ == "dobj"
-                ):
-                    victims.append(child)
-            if token.dep_ == "acl" and passive is False and not victims:
+            victims = [
+                c
+                for c in token.children
+                if (passive and c.dep_ == "nsubjpass") or (not passive and c.dep_ == "dobj")
+            ]
+            if token.dep_ == "acl" and token.tag_ == "VBN" and not victims:
                 victims.append(token.head)
         elif lemma == "die" and token.pos_ == "VERB":
             victims = [c for c in token.children if c.dep_ == "nsubj"]
@@ -189,13 +208,32 @@ def fatalities(doc: Any) -> int | None:
             victims = [c for c in token.children if c.dep_ in {"nummod", "pobj"}]
             if token.dep_ == "acomp":
                 victims += [c for c in token.head.children if c.dep_ == "nsubj"]
-        for victim in victims:
-            count = _number(victim) if victim.dep_ == "nummod" else count_people(victim)
-            if count is None and victim.dep_ == "pobj":
-                count = count_people(victim)
-            if count is not None:
-                best = count if best is None else max(best, count)
+        counts = [_number(v) if v.dep_ == "nummod" else count_people(v) for v in victims]
+        known = [c for c in counts if c is not None]
+        if known:
+            tolls.append((token, max(known)))
+    return tolls
+
+
+def fatalities(doc: Any, trigger: Any = None) -> int | None:
+    """The death toll a sentence states for an event, or for the sentence as a whole.
+
+    With a trigger, only tolls tied to it count: the trigger itself ("killed"), a clause
+    under it ("an attack that killed", "fired rockets, killing"), the verb it is the
+    subject of ("an attack killed") or the verb it sits under ("killed in an attack").
+    """
+    best: int | None = None
+    for word, count in death_tolls(doc):
+        if trigger is not None and not _related(word, trigger):
+            continue
+        best = count if best is None else max(best, count)
     return best
+
+
+def _related(word: Any, trigger: Any) -> bool:
+    if word.i == trigger.i or trigger.is_ancestor(word) or word.is_ancestor(trigger):
+        return True
+    return bool(trigger.dep_ in {"nsubj", "nsubjpass"} and trigger.head.i == word.i)
 
 
 class RuleCoder:
@@ -277,27 +315,35 @@ class RuleCoder:
             fallback=True,
         )
         hedged = bool(_HEDGES.search(doc.text))
-        deaths = fatalities(doc)
         found: list[tuple[Any, Trigger]] = []
         for token in doc:
             trigger = self._match(token)
             if trigger is not None:
                 found.append((token, trigger))
-        verb_triggers = {t.i: trig for t, trig in found if trig.pos == "VERB"}
+        by_index = {t.i: trig for t, trig in found}
         out: list[EventCandidate] = []
         for token, trigger in found:
             if self._is_requested(token, found):
                 continue
-            if trigger.pos == "NOUN" and self._governed_by_same(token, trigger, verb_triggers):
+            partner = self._noun_partner(token, trigger, by_index)
+            if partner is not None:
+                # "carried out airstrikes", "an attack killed": the noun is the event.
                 continue
+            if self._is_document(token, trigger, by_index):
+                continue
+            verb = self._governing_verb(token, trigger, by_index)
             if trigger.pos == "VERB":
                 sources, targets, instruments = self._verb_arguments(token, trigger)
             else:
-                sources, targets, instruments = self._noun_arguments(token)
-            realis, attributed = self._realis(token, hedged)
+                sources, targets, instruments = self._noun_arguments(token, verb)
+            realis, attributed = self._realis(token, hedged, verb)
             if attributed is not None:
                 sources = [attributed, *sources]
-            mode = trigger.mode or self._mode(token, trigger.event_type, instruments)
+            mode = (
+                trigger.mode
+                or (by_index[verb.i].mode if verb is not None and verb.i in by_index else None)
+                or self._mode(token, trigger.event_type, instruments)
+            )
             start = sentence.start
             out.append(
                 EventCandidate(
@@ -316,7 +362,9 @@ class RuleCoder:
                         trigger=f"{token.text}@{start + token.idx}",
                     ),
                     date=when,
-                    fatalities=deaths if trigger.event_type == "ASSAULT" else None,
+                    fatalities=(
+                        fatalities(doc, token) if trigger.event_type == "ASSAULT" else None
+                    ),
                     coder=STAGE,
                 )
             )
@@ -335,18 +383,52 @@ class RuleCoder:
         return False
 
     @staticmethod
-    def _governed_by_same(token: Any, trigger: Trigger, verbs: dict[int, Trigger]) -> bool:
-        """A noun trigger that is the object of a verb trigger of the same type repeats it."""
-        head = token.head
-        return (
-            token.dep_ in {"dobj", "nsubjpass", "attr"}
-            and head.i in verbs
-            and verbs[head.i].event_type == trigger.event_type
+    def _noun_partner(token: Any, trigger: Trigger, by_index: dict[int, Trigger]) -> Any:
+        """For a verb trigger, a same-type noun trigger it governs as object or subject."""
+        if trigger.pos != "VERB":
+            return None
+        for child in token.children:
+            other = by_index.get(child.i)
+            if (
+                other is not None
+                and other.pos == "NOUN"
+                and other.event_type == trigger.event_type
+                and child.dep_ in {"dobj", "nsubj", "nsubjpass", "attr"}
+            ):
+                return child
+        return None
+
+    @staticmethod
+    def _is_document(token: Any, trigger: Trigger, by_index: dict[int, Trigger]) -> bool:
+        """ "signed an agreement", "rejected the talks": the noun names the verb's object,
+        not a second event."""
+        if trigger.pos != "NOUN" or trigger.event_type not in {"AGREE", "CONSULT"}:
+            return False
+        head = by_index.get(token.head.i)
+        return bool(
+            token.dep_ in {"dobj", "pobj"}
+            and head is not None
+            and head.event_type != trigger.event_type
         )
+
+    @staticmethod
+    def _governing_verb(token: Any, trigger: Trigger, by_index: dict[int, Trigger]) -> Any:
+        """For a noun trigger, the light or same-type verb whose argument it is."""
+        if trigger.pos != "NOUN" or token.dep_ not in {"dobj", "nsubj", "nsubjpass", "attr"}:
+            return None
+        head = token.head
+        other = by_index.get(head.i)
+        same = other is not None and other.event_type == trigger.event_type
+        if same or head.lemma_.lower() in _LIGHT_VERBS:
+            return head
+        return None
 
     # -- arguments -----------------------------------------------------------------------
 
     def _is_instrument(self, token: Any, event_type: str) -> bool:
+        """A weapon named as object or subject ("fired rockets", "jets struck")."""
+        if event_type != "ASSAULT":
+            return False
         lemma = token.lemma_.lower()
         return any(c.lemma == lemma and c.event_type == event_type for c in self.cues)
 
@@ -394,14 +476,26 @@ class RuleCoder:
                 sources.remove(source)
                 sources += [g for c in source.children if c.dep_ == "acl" for g in _agents(c)]
                 sources.append(source)
-        for target in list(targets):
+        inner = _TARGET_PREPS if trigger.event_type == "ASSAULT" else _TARGET_PREPS + ("with", "to")
+        for target in [*targets, *instruments]:
             targets += [
                 g
                 for c in target.children
-                if c.dep_ == "prep" and c.lower_ in _TARGET_PREPS
+                if c.dep_ == "prep" and c.lower_ in inner
                 for g in c.children
                 if g.dep_ == "pobj"
             ]
+        if not targets:
+            # "threatened to attack Rohan": the target is the object of the intended act.
+            for clause in (c for c in children if c.dep_ == "xcomp"):
+                targets += [c for c in clause.children if c.dep_ == "dobj"]
+                targets += [
+                    g
+                    for c in clause.children
+                    if c.dep_ == "prep" and c.lower_ in _TARGET_PREPS
+                    for g in c.children
+                    if g.dep_ == "pobj"
+                ]
         return sources, targets, instruments
 
     @staticmethod
@@ -426,7 +520,7 @@ class RuleCoder:
             current = head
         return []
 
-    def _noun_arguments(self, noun: Any) -> tuple[list[Any], list[Any], list[Any]]:
+    def _noun_arguments(self, noun: Any, verb: Any) -> tuple[list[Any], list[Any], list[Any]]:
         sources: list[Any] = []
         targets: list[Any] = []
         instruments: list[Any] = []
@@ -446,7 +540,7 @@ class RuleCoder:
                     if grandchild.dep_ == "agent":
                         sources += [g for g in grandchild.children if g.dep_ == "pobj"]
         head = noun.head
-        if noun.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in _LIGHT_VERBS:
+        if verb is not None and noun.dep_ in {"dobj", "nsubjpass", "attr"}:
             sources += [c for c in head.children if c.dep_ == "nsubj"]
             sources += [
                 g
@@ -456,7 +550,7 @@ class RuleCoder:
                 if g.dep_ == "pobj"
             ]
             for child in head.children:
-                if child.dep_ == "prep" and child.lower_ in _TARGET_PREPS:
+                if child.dep_ == "prep" and child.lower_ in (*_TARGET_PREPS, "to", "with"):
                     targets += [g for g in child.children if g.dep_ == "pobj"]
             if not sources:
                 sources += self._inherited_subject(head)
@@ -468,21 +562,27 @@ class RuleCoder:
 
     # -- realis and mode -----------------------------------------------------------------
 
-    def _realis(self, token: Any, hedged: bool) -> tuple[Realis, Any]:
-        """Realis of a trigger, and the actor a claim attributes it to (if any)."""
-        if any(c.dep_ == "neg" for c in token.children) or any(
-            c.lower_ in {"no", "never"} and c.dep_ in {"det", "neg", "advmod"}
-            for c in token.children
+    def _realis(self, token: Any, hedged: bool, verb: Any = None) -> tuple[Realis, Any]:
+        """Realis of a trigger, and the actor a claim attributes it to (if any).
+
+        A noun trigger carried by a verb ("did not carry out strikes") reads negation,
+        modals and conditions off that verb.
+        """
+        children = list(token.children) + (list(verb.children) if verb is not None else [])
+        if any(c.dep_ == "neg" for c in children) or any(
+            c.lower_ in {"no", "never"} and c.dep_ in {"det", "neg", "advmod"} for c in children
         ):
             return Realis.NEGATED, None
-        if any(c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in token.children):
+        if any(c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in children):
             return Realis.HYPOTHETICAL, None
-        modals = {c.lower_ for c in token.children if c.dep_ == "aux"}
+        modals = {c.lower_ for c in children if c.dep_ == "aux"}
+        if modals & {"will", "shall", "'ll"} or (
+            modals & {"would"} and self._reported_speech(verb if verb is not None else token)
+        ):
+            return Realis.FUTURE, None
         if modals & _MODALS:
             return Realis.HYPOTHETICAL, None
-        if modals & {"will", "shall", "'ll"}:
-            return Realis.FUTURE, None
-        current = token
+        current = verb if verb is not None else token
         for _ in range(5):
             if current.dep_ in {"ROOT"} or current.head is current:
                 break
@@ -501,6 +601,9 @@ class RuleCoder:
                 return Realis.THREATENED, None
             if lemma in _FUTURE_HEADS and current.dep_ in {"xcomp", "dobj", "pobj", "prep"}:
                 return Realis.FUTURE, None
+            if lemma in _CLAIM_HEADS and any(c.dep_ == "neg" for c in head.children):
+                # "X did not claim the attack": the attack stands, unattributed.
+                return Realis.ASSERTED, None
             if lemma in _CLAIM_HEADS and current.dep_ in {"dobj", "pobj", "prep", "ccomp"}:
                 claimants = [c for c in head.children if c.dep_ in {"dobj"} and c is not current]
                 if lemma in {"claim"}:
@@ -514,6 +617,18 @@ class RuleCoder:
         if hedged:
             return Realis.REPORTED, None
         return Realis.ASSERTED, None
+
+    @staticmethod
+    def _reported_speech(token: Any) -> bool:
+        """ "X said the Pentagon would deploy forces": 'would' reports a plan, not a condition."""
+        current = token
+        for _ in range(3):
+            if current.dep_ not in {"ccomp", "conj"}:
+                return False
+            current = current.head
+            if current.lemma_.lower() in _SPEECH:
+                return True
+        return False
 
     def _mode(self, token: Any, event_type: str, instruments: Iterable[Any]) -> str | None:
         """Mode from cue words around the trigger ("rocket attack", "fired missiles")."""

@@ -151,6 +151,28 @@ def _parse_datetime(value: str | None) -> datetime | None:
     return None
 
 
+_TEXT_DATE = re.compile(
+    r"^(?:published|posted|updated|date)\s*:?\s*(?:on\s+)?(.+?)\s*(?:\d{1,2}:\d{2}.*)?$",
+    re.IGNORECASE,
+)
+_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d")
+
+
+def published_in_text(lines: Sequence[str]) -> str | None:
+    """The date of a "Published: May 29, 2019" line near the top of a plain-text article."""
+    for line in lines[:8]:
+        match = _TEXT_DATE.match(line.strip())
+        if not match:
+            continue
+        value = match.group(1).strip().rstrip(",")
+        for pattern in _DATE_FORMATS:
+            try:
+                return datetime.strptime(value, pattern).date().isoformat()
+            except ValueError:
+                continue
+    return None
+
+
 def _is_truncated(markup: str) -> bool:
     lowered = markup.lower()
     opened = "<html" in lowered or "<body" in lowered
@@ -226,6 +248,7 @@ class Cleaner:
             paragraphs = body.split("\n")
         else:
             paragraphs = normalize_whitespace(decoded).split("\n")
+            published = published or published_in_text(paragraphs)
             if title is None and paragraphs:
                 title = paragraphs[0].strip() or None
                 paragraphs = paragraphs[1:]

@@ -1,0 +1,79 @@
+"""Coding records: sentences about fictional states and groups, with the exact events expected.
+
+The records live in tests/records/events.toml; each becomes one parametrized test, named by
+its sentence. They need the spaCy model, so they are marked ``model``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import UTC, date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from redline.coding.actors import ActorDictionary, ActorResolver
+from redline.coding.events import RuleCoder
+from redline.ingest.clean import content_id
+from redline.model import Article, Event
+
+RECORDS = Path(__file__).parent / "records"
+CASES = tomllib.loads((RECORDS / "events.toml").read_text())["record"]
+
+
+@pytest.fixture(scope="module")
+def stages() -> tuple[Any, RuleCoder, ActorResolver]:
+    from redline.nlp.parse import Parser
+
+    kb = ActorDictionary()
+    kb.load_countries("countries.csv", (RECORDS / "countries.csv").read_text())
+    kb.load_actors("actors.csv", (RECORDS / "actors.csv").read_text())
+    agents = resources.files("redline.data") / "actors" / "agents.csv"
+    kb.load_agents("agents.csv", agents.read_text("utf-8"))
+    return Parser(), RuleCoder(), ActorResolver(dictionary=kb)
+
+
+def code(stages: tuple[Any, RuleCoder, ActorResolver], sentence: str, day: str) -> list[Event]:
+    parser, coder, resolver = stages
+    published = datetime.combine(date.fromisoformat(day), datetime.min.time(), tzinfo=UTC)
+    article = Article(
+        id=content_id(sentence),
+        origin="record",
+        text=sentence,
+        published_at=published,
+        ingested_at=published,
+    )
+    return resolver(coder(parser([article])))
+
+
+def signature(event: Event) -> tuple[str, tuple[str, ...], tuple[str, ...], str]:
+    return (
+        event.event_type,
+        tuple(a.id for a in event.source),
+        tuple(a.id for a in event.target),
+        str(event.realis),
+    )
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("case", CASES, ids=[c["sentence"][:60] for c in CASES])
+def test_coding_records(stages: tuple[Any, RuleCoder, ActorResolver], case: dict[str, Any]) -> None:
+    events = code(stages, case["sentence"], case.get("date", "2019-12-28"))
+    got = {signature(e): e for e in events}
+    expected = {
+        (e["type"], tuple(e["source"]), tuple(e["target"]), e["realis"]): e for e in case["events"]
+    }
+    assert set(got) == set(expected), (
+        f"\nsentence: {case['sentence']}\nexpected: {sorted(expected)}\ngot:      {sorted(got)}"
+    )
+    for key, want in expected.items():
+        event = got[key]
+        if "mode" in want:
+            assert event.mode == want["mode"], f"{key}: mode {event.mode!r}"
+        if "fatalities" in want:
+            assert event.fatalities == want["fatalities"], f"{key}: fatalities {event.fatalities}"
+        if "source_sector" in want:
+            assert event.source[0].sector == want["source_sector"], f"{key}: sector"
+        assert event.evidence.quote == case["sentence"]
