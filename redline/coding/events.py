@@ -476,7 +476,7 @@ class RuleCoder:
                 sources.remove(source)
                 sources += [g for c in source.children if c.dep_ == "acl" for g in _agents(c)]
                 sources.append(source)
-        inner = _TARGET_PREPS if trigger.event_type == "ASSAULT" else _TARGET_PREPS + ("with", "to")
+        inner = _TARGET_PREPS if trigger.event_type == "ASSAULT" else (*_TARGET_PREPS, "with", "to")
         for target in [*targets, *instruments]:
             targets += [
                 g
