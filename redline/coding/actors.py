@@ -122,6 +122,8 @@ class ActorDictionary:
         self.agents: dict[str, str] = {}
         self._pattern: re.Pattern[str] | None = None
         self._exact: re.Pattern[str] | None = None
+        self._agent_pattern: re.Pattern[str] | None = None
+        self._first_words: tuple[frozenset[str], frozenset[str]] | None = None
 
     @classmethod
     def builtin(cls, extra: Sequence[str | Path] = ()) -> ActorDictionary:
@@ -146,6 +148,7 @@ class ActorDictionary:
         if not any(a.entry_id == entry_id for a in aliases):
             aliases.append(Alias(text, kind, entry_id))
         self._pattern = self._exact = None
+        self._first_words = None
 
     def load_countries(self, origin: str, text: str) -> None:
         """Load rows of ``iso3,name,aliases,demonyms,capital``."""
@@ -211,7 +214,7 @@ class ActorDictionary:
             if not term or not sector:
                 raise ConfigError(f"{where}: fields 'term' and 'sector' must not be empty.")
             self.agents[term] = sector
-        self._pattern = self._exact = None
+        self._agent_pattern = None
 
     def entries(self, actor_id: str) -> list[ActorEntry]:
         """All rows (roles) of one actor id."""
@@ -277,19 +280,39 @@ class ActorDictionary:
 
     def agent(self, text: str) -> tuple[str, str] | None:
         """The longest generic agent term in ``text`` and its sector."""
-        lowered = text.lower()
-        best: tuple[str, str] | None = None
-        for term, sector in self.agents.items():
-            if (best is None or len(term) > len(best[0])) and re.search(
-                rf"(?<!\w){re.escape(term)}(?!\w)", lowered
-            ):
-                best = (term, sector)
-        return best
+        if self._agent_pattern is None:
+            terms = sorted(self.agents, key=len, reverse=True)
+            self._agent_pattern = re.compile(
+                r"(?<!\w)(" + "|".join(re.escape(t) for t in terms) + r")(?!\w)"
+            )
+        found = self._agent_pattern.findall(text.lower())
+        if not found:
+            return None
+        term = max(found, key=len)
+        return term, self.agents[term]
 
     def mentions_actor(self, text: str) -> bool:
-        """Cheap test: does the text contain any known alias at all?"""
-        folded, exact = self._compile()
-        return bool(folded.search(text) or exact.search(text))
+        """Cheap prefilter: does any word of the text start a known alias?
+
+        Generous by design (a first word is not a whole alias); it only decides which
+        sentences are worth parsing.
+        """
+        if self._first_words is None:
+            folded: set[str] = set()
+            exact: set[str] = set()
+            for key in self._aliases:
+                # The longest word of an alias is its most distinctive ("the Pentagon").
+                longest = max(re.split(r"[\s-]+", key.replace("’", "'")), key=len)
+                (exact if _is_case_sensitive(key) else folded).add(longest.rstrip("."))
+            self._first_words = (frozenset(folded), frozenset(exact))
+        folded_words, exact_words = self._first_words
+        for word in re.findall(r"[\w.'’]+", text.replace("-", " ")):
+            word = word.replace("’", "'").rstrip(".")
+            if word in exact_words or word.lower() in folded_words:
+                return True
+            if word.endswith("'s") and word[:-2].lower() in folded_words:
+                return True
+        return False
 
 
 class ActorResolver:

@@ -20,7 +20,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from redline.coding.lexicon import ModeCue, Trigger, inflections, load_modes, load_triggers
+from redline.coding.lexicon import (
+    ModeCue,
+    Trigger,
+    inflections,
+    lemma,
+    load_modes,
+    load_triggers,
+    pos,
+    register_forms,
+)
 from redline.model import Article, EventCandidate, EventDate, Evidence, Realis
 
 STAGE = "coding.events.rules.v1"
@@ -175,10 +184,9 @@ def count_people(token: Any) -> int | None:
             value = _number(child)
             if value is not None:
                 return value
-    if token.pos_ == "PROPN":
+    if pos(token) == "PROPN":
         return 1
-    lemma = token.lemma_.lower()
-    singular = lemma in _PEOPLE or token.tag_ == "NN"
+    singular = lemma(token) in _PEOPLE or token.tag_ == "NN"
     if singular and any(c.lower_ in {"a", "an", "one"} for c in token.children):
         return 1
     return None
@@ -191,9 +199,9 @@ def death_tolls(doc: Any) -> list[tuple[Any, int]]:
     """
     tolls: list[tuple[Any, int]] = []
     for token in doc:
-        lemma = token.lemma_.lower()
+        word = lemma(token)
         victims: list[Any] = []
-        if lemma == "kill" and token.pos_ == "VERB":
+        if word == "kill" and pos(token) == "VERB":
             passive = any(c.dep_ == "auxpass" for c in token.children)
             victims = [
                 c
@@ -202,9 +210,9 @@ def death_tolls(doc: Any) -> list[tuple[Any, int]]:
             ]
             if token.dep_ == "acl" and token.tag_ == "VBN" and not victims:
                 victims.append(token.head)
-        elif lemma == "die" and token.pos_ == "VERB":
+        elif word == "die" and pos(token) == "VERB":
             victims = [c for c in token.children if c.dep_ == "nsubj"]
-        elif lemma in {"dead", "death", "toll"}:
+        elif word in {"dead", "death", "toll"}:
             victims = [c for c in token.children if c.dep_ in {"nummod", "pobj"}]
             if token.dep_ == "acomp":
                 victims += [c for c in token.head.children if c.dep_ == "nsubj"]
@@ -270,10 +278,17 @@ class RuleCoder:
                 triggers.sort(key=lambda t: not t.needs)
         self.cues: list[ModeCue] = load_modes(modes)
         forms: set[str] = set()
-        for lemma in [*self.verbs, *self.nouns]:
-            head = lemma.split()[0]
-            forms |= inflections(head)
+        for entry in [*self.verbs, *self.nouns]:
+            forms |= inflections(entry.split()[0])
         self._forms = frozenset(forms)
+        words = {w for entry in [*self.verbs, *self.nouns] for w in entry.split()}
+        words |= {cue.lemma for cue in self.cues} | {
+            n for t in self.verbs.values() for x in t for n in x.needs
+        }
+        words |= {n for t in self.nouns.values() for x in t for n in x.needs}
+        words |= _LIGHT_VERBS | _REQUEST_HEADS | _THREAT_HEADS | _FUTURE_HEADS | _DENY_HEADS
+        words |= _CLAIM_HEADS | _SPEECH | _PEOPLE | {"kill", "die", "dead", "death", "toll"}
+        register_forms(words)
 
     def may_hold_event(self, text: str) -> bool:
         """Cheap prefilter: does any word of ``text`` look like a trigger?"""
@@ -288,18 +303,20 @@ class RuleCoder:
     # -- triggers ------------------------------------------------------------------------
 
     def _match(self, token: Any) -> Trigger | None:
-        lemma = token.lemma_.lower()
-        children = {c.lemma_.lower() for c in token.children} | {c.lower_ for c in token.children}
+        word = lemma(token)
+        children = {lemma(c) for c in token.children} | {c.lower_ for c in token.children}
         candidates: list[Trigger] = []
-        if token.pos_ in {"VERB", "AUX"} or (token.pos_ == "NOUN" and token.tag_.startswith("VB")):
+        if pos(token) in {"VERB", "AUX"} or (pos(token) == "NOUN" and token.tag_.startswith("VB")):
             for particle in (c for c in token.children if c.dep_ == "prt"):
-                candidates += self.verbs.get(f"{lemma} {particle.lower_}", [])
-            candidates += self.verbs.get(lemma, [])
-        elif token.pos_ in {"NOUN", "PROPN"}:
-            candidates += self.nouns.get(lemma, [])
+                candidates += self.verbs.get(f"{word} {particle.lower_}", [])
+            candidates += self.verbs.get(word, [])
+        elif pos(token) in {"NOUN", "PROPN"}:
+            surface = token.lower_
+            for key in dict.fromkeys((word, surface, surface.removesuffix("s"))):
+                candidates += self.nouns.get(key, [])
             for child in token.children:
                 if child.dep_ == "compound":
-                    candidates = self.nouns.get(f"{child.lemma_.lower()} {lemma}", []) + candidates
+                    candidates = self.nouns.get(f"{lemma(child)} {word}", []) + candidates
         for trigger in candidates:
             if not trigger.needs or trigger.needs & children:
                 return trigger
@@ -378,7 +395,7 @@ class RuleCoder:
             if current.dep_ not in {"xcomp", "ccomp", "pobj", "pcomp", "prep", "advcl", "dobj"}:
                 return False
             current = current.head
-            if current.i in requesters or current.lemma_.lower() in _REQUEST_HEADS:
+            if current.i in requesters or lemma(current) in _REQUEST_HEADS:
                 return bool(current.i != token.i)
         return False
 
@@ -419,7 +436,7 @@ class RuleCoder:
         head = token.head
         other = by_index.get(head.i)
         same = other is not None and other.event_type == trigger.event_type
-        if same or head.lemma_.lower() in _LIGHT_VERBS:
+        if same or lemma(head) in _LIGHT_VERBS:
             return head
         return None
 
@@ -429,8 +446,8 @@ class RuleCoder:
         """A weapon named as object or subject ("fired rockets", "jets struck")."""
         if event_type != "ASSAULT":
             return False
-        lemma = token.lemma_.lower()
-        return any(c.lemma == lemma and c.event_type == event_type for c in self.cues)
+        word = lemma(token)
+        return any(c.lemma == word and c.event_type == event_type for c in self.cues)
 
     def _verb_arguments(
         self, verb: Any, trigger: Trigger
@@ -587,11 +604,11 @@ class RuleCoder:
             if current.dep_ in {"ROOT"} or current.head is current:
                 break
             head = current.head
-            lemma = head.lemma_.lower()
-            if lemma in _DENY_HEADS:
+            word = lemma(head)
+            if word in _DENY_HEADS:
                 subjects = [c for c in head.children if c.dep_ == "nsubj"]
                 return Realis.DENIED, (subjects[0] if subjects else None)
-            if lemma in _THREAT_HEADS and current.dep_ in {
+            if word in _THREAT_HEADS and current.dep_ in {
                 "xcomp",
                 "ccomp",
                 "dobj",
@@ -599,14 +616,14 @@ class RuleCoder:
                 "prep",
             }:
                 return Realis.THREATENED, None
-            if lemma in _FUTURE_HEADS and current.dep_ in {"xcomp", "dobj", "pobj", "prep"}:
+            if word in _FUTURE_HEADS and current.dep_ in {"xcomp", "dobj", "pobj", "prep"}:
                 return Realis.FUTURE, None
-            if lemma in _CLAIM_HEADS and any(c.dep_ == "neg" for c in head.children):
+            if word in _CLAIM_HEADS and any(c.dep_ == "neg" for c in head.children):
                 # "X did not claim the attack": the attack stands, unattributed.
                 return Realis.ASSERTED, None
-            if lemma in _CLAIM_HEADS and current.dep_ in {"dobj", "pobj", "prep", "ccomp"}:
+            if word in _CLAIM_HEADS and current.dep_ in {"dobj", "pobj", "prep", "ccomp"}:
                 claimants = [c for c in head.children if c.dep_ in {"dobj"} and c is not current]
-                if lemma in {"claim"}:
+                if word in {"claim"}:
                     subjects = [c for c in head.children if c.dep_ == "nsubj"]
                     return Realis.CLAIMED, (subjects[0] if subjects else None)
                 if claimants:
@@ -626,15 +643,15 @@ class RuleCoder:
             if current.dep_ not in {"ccomp", "conj"}:
                 return False
             current = current.head
-            if current.lemma_.lower() in _SPEECH:
+            if lemma(current) in _SPEECH:
                 return True
         return False
 
     def _mode(self, token: Any, event_type: str, instruments: Iterable[Any]) -> str | None:
         """Mode from cue words around the trigger ("rocket attack", "fired missiles")."""
-        nearby = {token.lemma_.lower()}
+        nearby = {lemma(token)}
         for item in [token, *instruments]:
-            nearby |= {t.lemma_.lower() for t in item.subtree if t.i - item.i < 6}
+            nearby |= {lemma(t) for t in item.subtree if t.i - item.i < 6}
             nearby |= {t.lower_ for t in item.subtree if t.i - item.i < 6}
         for cue in self.cues:
             if cue.event_type == event_type and cue.lemma in nearby:

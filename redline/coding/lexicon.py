@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from redline.errors import ConfigError
 from redline.model import EVENT_TYPES
@@ -98,6 +100,10 @@ class ModeCue:
 
 _IRREGULAR = {
     "strike": ("struck", "stricken"),
+    "say": ("said",),
+    "write": ("wrote", "written"),
+    "see": ("saw", "seen"),
+    "find": ("found",),
     "shoot": ("shot",),
     "fight": ("fought",),
     "take": ("took", "taken"),
@@ -171,6 +177,44 @@ def inflections(lemma: str) -> set[str]:
         forms |= {word + word[-1] + "ed", word + word[-1] + "ing"}
     forms.update(_IRREGULAR.get(word, ()))
     return forms
+
+
+_FORMS: dict[str, str] = {}
+_TAG_POS = {"VB": "VERB", "MD": "AUX", "NN": "NOUN", "NNS": "NOUN", "NNP": "PROPN", "NNPS": "PROPN"}
+
+
+def register_forms(lemmas: Iterable[str]) -> None:
+    """Teach ``lemma()`` the inflected forms of the words the coder looks for.
+
+    The parser runs without spaCy's lemmatizer (a third of parse time); the coder only
+    needs lemmas of its own trigger and cue words, which this table gives exactly.
+    """
+    words = list(dict.fromkeys(lemmas))
+    # An inflected form beats a base word spelled the same ("shot" is shoot's past tense
+    # before it is a noun); the coder also checks the surface form where that matters.
+    for word in words:
+        for form in inflections(word) - {word}:
+            _FORMS.setdefault(form, word)
+    for word in words:
+        _FORMS.setdefault(word, word)
+
+
+def lemma(token: Any) -> str:
+    """Lowercase lemma: spaCy's when the pipeline has a lemmatizer, else the form table."""
+    value: str = token.lemma_
+    if value:
+        return value.lower()
+    lowered: str = token.lower_ or token.text.lower()
+    return _FORMS.get(lowered, lowered)
+
+
+def pos(token: Any) -> str:
+    """Coarse part of speech: spaCy's when set, else derived from the fine-grained tag."""
+    value: str = token.pos_
+    if value:
+        return value
+    tag: str = token.tag_
+    return _TAG_POS.get(tag, _TAG_POS.get(tag[:2], "X"))
 
 
 def _read(name: str, path: str | Path | None) -> tuple[str, str]:
