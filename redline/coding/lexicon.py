@@ -189,14 +189,20 @@ def register_forms(lemmas: Iterable[str]) -> None:
     The parser runs without spaCy's lemmatizer (a third of parse time); the coder only
     needs lemmas of its own trigger and cue words, which this table gives exactly.
     """
-    words = list(dict.fromkeys(lemmas))
+    words = sorted(set(lemmas) | set(_FORMS.values()))
     # An inflected form beats a base word spelled the same ("shot" is shoot's past tense
-    # before it is a noun); the coder also checks the surface form where that matters.
+    # before it is a noun), and where two lemmas inflect to one form the longer wins
+    # ("used" is use+d, not us+ed). The choice must not depend on set iteration order,
+    # which changes from process to process.
+    candidates: dict[str, list[str]] = {}
     for word in words:
         for form in inflections(word) - {word}:
-            _FORMS.setdefault(form, word)
+            candidates.setdefault(form, []).append(word)
+    table = {form: max(options, key=lambda w: (len(w), w)) for form, options in candidates.items()}
     for word in words:
-        _FORMS.setdefault(word, word)
+        table.setdefault(word, word)
+    _FORMS.clear()
+    _FORMS.update(table)
 
 
 def lemma(token: Any) -> str:
