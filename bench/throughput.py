@@ -43,6 +43,7 @@ def main() -> None:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--limit", type=int, default=None, help="first N JSONL records only")
     parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--processes", type=int, default=1, help="worker processes")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
 
@@ -55,7 +56,10 @@ def main() -> None:
             ingested = pipeline.ingest(sources, store)
             after_ingest = time.perf_counter()
             load_started = time.perf_counter()
-            runner = LocalRunner(pipeline.spec.build())
+            if args.processes == 1:
+                runner = LocalRunner(pipeline.spec.build())
+            else:
+                runner = LocalRunner(processes=args.processes)
             loaded = time.perf_counter()
             coded = pipeline.code(store, runner=runner)
             finished = time.perf_counter()
@@ -74,7 +78,11 @@ def main() -> None:
         "articles_per_second": round(ingested.articles / total_seconds, 1),
         "sentences_per_second": round(coded.sentences / total_seconds, 1),
         "coding_sentences_per_second": round(coded.sentences / code_seconds, 1),
+        "processes": args.processes,
         "peak_memory_mb": round(peak_mb),
+        "peak_memory_children_mb": round(
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        ),
         "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, "
         f"Python {platform.python_version()}",
     }

@@ -48,6 +48,14 @@ db_option = click.option(
 )
 
 
+workers_option = click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="Processes that code in parallel, one model each (default: setting 'workers', 1).",
+)
+
+
 @contextmanager
 def _errors() -> Iterator[None]:
     try:
@@ -126,16 +134,21 @@ def _run_with_bar(action: Callable[[Any], Any]) -> Any:
 @click.argument("sources", nargs=-1, required=True)
 @db_option
 @click.option("--batch-size", type=int, default=None, help="Articles per batch and transaction.")
+@workers_option
 @click.pass_context
 def run(
-    ctx: click.Context, sources: tuple[str, ...], db: str | None, batch_size: int | None
+    ctx: click.Context,
+    sources: tuple[str, ...],
+    db: str | None,
+    batch_size: int | None,
+    workers: int | None,
 ) -> None:
     """Read SOURCES (files, folders, URLs), code them and store the events."""
     from redline.pipeline import Pipeline
     from redline.store import Store
 
     with _errors():
-        settings = _settings(ctx, db=db, batch_size=batch_size)
+        settings = _settings(ctx, db=db, batch_size=batch_size, workers=workers)
         pipeline = Pipeline(settings)
         with Store(settings.db) as store:
             summary = _run_with_bar(lambda bar: pipeline.run(sources, store, progress=bar))
@@ -162,14 +175,15 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], db: str | None) -> None
 
 @cli.command()
 @db_option
+@workers_option
 @click.pass_context
-def code(ctx: click.Context, db: str | None) -> None:
+def code(ctx: click.Context, db: str | None, workers: int | None) -> None:
     """Code every stored article the current coder has not coded yet."""
     from redline.pipeline import Pipeline
     from redline.store import Store
 
     with _errors():
-        settings = _settings(ctx, db=db)
+        settings = _settings(ctx, db=db, workers=workers)
         with Store(settings.db) as store:
             summary = _run_with_bar(lambda bar: Pipeline(settings).code(store, progress=bar))
     click.echo(_summary(summary))

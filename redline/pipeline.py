@@ -154,21 +154,52 @@ class Runner(Protocol):
 
 
 class LocalRunner:
-    """Run every batch in this process with one worker, built lazily on first use.
+    """Run batches on this machine: in this process, or in a pool of worker processes.
+
+    With ``processes=1`` (the default) it is a plain loop and the worker is built lazily on
+    first use. With more, each process builds its own worker once (model and
+    dictionaries loaded once per process) and batches are coded in parallel; results
+    come back in input order, so the driver still writes them one batch at a time.
 
     Args:
-        worker: an already built worker (tests pass one with a small model).
+        worker: an already built worker (tests pass one with fake stages).
+        processes: worker processes; use the machine's core count for large runs.
     """
 
-    def __init__(self, worker: Worker | None = None) -> None:
+    def __init__(self, worker: Worker | None = None, *, processes: int = 1) -> None:
+        if processes < 1:
+            raise ValueError(f"processes must be at least 1, got {processes}")
         self.worker = worker
+        self.processes = processes
 
     def map(self, spec: WorkerSpec, batches: Iterable[list[Article]]) -> Iterator[RunResult]:
-        """Yield the worker's result for each batch."""
-        for batch in batches:
-            if self.worker is None:
-                self.worker = spec.build()
-            yield self.worker(batch)
+        """Yield the worker's result for each batch, in order."""
+        if self.processes == 1:
+            for batch in batches:
+                if self.worker is None:
+                    self.worker = spec.build()
+                yield self.worker(batch)
+            return
+        import multiprocessing
+
+        # spawn, not fork: the driver holds a DuckDB connection with its own threads.
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(self.processes, initializer=_start_worker, initargs=(spec,)) as pool:
+            yield from pool.imap(_run_batch, batches, chunksize=1)
+
+
+_process_worker: Worker | None = None
+
+
+def _start_worker(spec: WorkerSpec) -> None:
+    """Pool initializer: build this process's worker once."""
+    global _process_worker
+    _process_worker = spec.build()
+
+
+def _run_batch(batch: list[Article]) -> RunResult:
+    assert _process_worker is not None, "worker process was not initialised"
+    return _process_worker(batch)
 
 
 def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -262,7 +293,7 @@ class Pipeline:
         progress: Progress = _quiet,
     ) -> RunSummary:
         """Code every stored article the current coder has not coded, batch by batch."""
-        runner = runner or LocalRunner()
+        runner = runner or LocalRunner(processes=self.settings.workers)
         total = store.count_pending(self.coder)
         progress("code", 0, total)
         summary = RunSummary()

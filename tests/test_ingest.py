@@ -230,3 +230,34 @@ def test_ingest_fetch_timeout_and_http_error_and_size_limit() -> None:
         max_bytes=1000,
     )
     assert isinstance(big, Failure) and big.kind == "too-large"
+
+
+def test_ingest_plain_text_body_is_not_taken_for_a_title() -> None:
+    text = (
+        "Papua New Guinea's government agreed on Monday to lift restrictions on an ethnic "
+        "group, officials said, in a move welcomed by rights groups across the region. (AFP)\n\n"
+        "Date created : 2016-06-09"
+    )
+    article = clean(RawPage(origin="feed.jsonl:1", content=text.encode(), media_type="text"))
+    assert isinstance(article, Article), article
+    assert article.title is None
+    assert article.text.startswith("Papua New Guinea's government agreed")
+    assert "Date created" not in article.text
+
+
+def test_ingest_long_paragraph_with_trailing_credit_is_kept() -> None:
+    paragraph = (
+        "Brazilian and U.S. officials are holding talks in Sao Paulo over how to respond to "
+        "the virus, the worst epidemic in a decade. The WHO is planning a meeting on April 21. "
+        "(Reporting by A. Writer and B. Editor)"
+    )
+    assert filter_paragraphs([paragraph]) == [paragraph]
+
+
+def test_ingest_published_line_dates_plain_text(pages: Path) -> None:
+    text = "Rockets hit base\nBy A. Reporter\nPublished: December 28, 2019 09:14 UTC\n\n" + BODY
+    article = clean(RawPage(origin="a.txt", content=text.encode(), media_type="text"))
+    assert isinstance(article, Article)
+    assert article.published_at is not None
+    assert article.published_at.date().isoformat() == "2019-12-28"
+    assert "Published" not in article.text and "By A. Reporter" not in article.text

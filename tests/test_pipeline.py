@@ -182,3 +182,18 @@ def test_pipeline_records_input_failures_and_goes_on(tmp_path: Path) -> None:
         )
         assert (summary.articles, summary.events, summary.failures) == (2, 4, 3)
         assert sorted(f.kind for f in store.failures()) == ["binary", "empty", "missing"]
+
+
+@pytest.mark.model
+def test_pipeline_two_processes_code_what_one_does() -> None:
+    examples = Path(__file__).parent.parent / "examples"
+    sources = [
+        str(examples / name) for name in sorted(p.name for p in examples.glob("2[0-3]-*.html"))
+    ]
+    results = []
+    for processes in (1, 2):
+        with Store(":memory:") as store:
+            Pipeline(Settings(batch_size=2, workers=processes)).run(sources, store)
+            results.append(sorted(e.id for e in store.events()))
+    assert results[0], "no events coded"
+    assert results[0] == results[1]

@@ -39,7 +39,8 @@ _BOILERPLATE = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
-_SENTENCE_END = re.compile(r"""[.!?]["'”’)\]]*$""")
+_SENTENCE_END = re.compile(r"""[.!?]["'”’)\]]*(\s*\([^()]{1,80}\))?$""")
+"""A sentence end, optionally followed by a credit such as "(AFP and AP)"."""
 _ANYWHERE = re.compile(
     r"all rights reserved|comments are closed|sign up for our|subscribe to our|"
     r"our newsletter|this site uses cookies|we use cookies",
@@ -83,7 +84,11 @@ def is_boilerplate(line: str) -> bool:
         return True
     if len(stripped) < 200 and _BOILERPLATE.match(stripped):
         return True
-    return not _SENTENCE_END.search(stripped)
+    if _SENTENCE_END.search(stripped):
+        return False
+    # Menus, headline lists and tags have no sentence end; a long paragraph with
+    # sentences inside it is body text with a trailing credit "(Reporting by ...)".
+    return len(stripped) < 120 or not re.search(r"\w[.!?][\s\"”’]", stripped)
 
 
 def filter_paragraphs(paragraphs: Sequence[str], *, title: str | None = None) -> list[str]:
@@ -173,6 +178,11 @@ def published_in_text(lines: Sequence[str]) -> str | None:
     return None
 
 
+def _looks_like_headline(line: str) -> bool:
+    """A plain-text file's first line is its title when it reads like one."""
+    return len(line) <= 160 and not _SENTENCE_END.search(line)
+
+
 def _is_truncated(markup: str) -> bool:
     lowered = markup.lower()
     opened = "<html" in lowered or "<body" in lowered
@@ -249,9 +259,10 @@ class Cleaner:
         else:
             paragraphs = normalize_whitespace(decoded).split("\n")
             published = published or published_in_text(paragraphs)
-            if title is None and paragraphs:
-                title = paragraphs[0].strip() or None
-                paragraphs = paragraphs[1:]
+            first = next((p.strip() for p in paragraphs if p.strip()), "")
+            if title is None and first and _looks_like_headline(first):
+                title = first
+                paragraphs = paragraphs[paragraphs.index(first) + 1 :]
         paragraphs = [normalize_whitespace(p) for p in paragraphs]
         raw_text = " ".join([title or "", *paragraphs]).strip()
         # Detect before filtering: the paragraph filter's stopwords are English.

@@ -354,14 +354,22 @@ class Store:
                 [coder],
             )
         ]
-        for start in range(0, len(ids), batch_size):
-            chunk = ids[start : start + batch_size]
-            rows = self._query(
-                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE list_contains(?, id) "
-                "ORDER BY ingested_at, id",
-                [chunk],
-            )
-            yield [_article_from_row(row) for row in rows]
+        # Its own cursor: a runner may pull batches from another thread while the driver
+        # writes results through the main connection.
+        reader = self.connection.cursor()
+        try:
+            for start in range(0, len(ids), batch_size):
+                chunk = ids[start : start + batch_size]
+                cursor = reader.execute(
+                    f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE list_contains(?, id) "
+                    "ORDER BY ingested_at, id",
+                    [chunk],
+                )
+                columns = [d[0] for d in cursor.description]
+                rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+                yield [_article_from_row(row) for row in rows]
+        finally:
+            reader.close()
 
     def count_pending(self, coder: str) -> int:
         """How many stored articles ``coder`` has not coded yet."""
