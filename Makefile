@@ -21,7 +21,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 ## Code the bundled example corpus into $(DB), then list events and per-dyad counts.
 demo: $(VENV)/.installed
 	$(BIN)/redline run examples/ --db $(DB)
-	$(BIN)/redline events --db $(DB) --limit 40
+	$(BIN)/redline events --db $(DB) --actor kataib-hezbollah
 	$(BIN)/redline dyads --db $(DB)
 
 ## Install what the tests need and run them all.

@@ -189,6 +189,10 @@ def code(ctx: click.Context, db: str | None, workers: int | None) -> None:
     click.echo(_summary(summary))
 
 
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
 def _actor_names(actors: list[dict[str, Any]]) -> str:
     return (
         "; ".join(a["name"] + (f" ({a['sector']})" if a.get("sector") else "") for a in actors)
@@ -295,9 +299,9 @@ def events(
                 _actor_names(row["source"]),
                 _actor_names(row["target"]),
                 "" if row["fatalities"] is None else str(row["fatalities"]),
-                row["evidence"]["quote"][:160],
+                _shorten(row["evidence"]["quote"], 200),
             )
-        Console(width=200 if not sys.stdout.isatty() else None).print(table)
+        Console(width=None if sys.stdout.isatty() else 160).print(table)
 
 
 @cli.command()

@@ -151,3 +151,39 @@ def test_cli_bad_config_is_one_sentence(tmp_path: Path) -> None:
 def test_cli_stages_lists_registry() -> None:
     code, output = invoke("stages")
     assert code == 0 and "coding.events.rules.v1" in output.split()
+
+
+@pytest.mark.model
+def test_cli_killed_run_finishes_on_rerun(tmp_path: Path) -> None:
+    """SIGKILL `redline run` part-way, run it again: the store equals one clean run's."""
+    import signal
+    import time
+
+    corpus = tmp_path / "many"
+    corpus.mkdir()
+    body = ARTICLE.split("<article>")[1].split("</article>")[0]
+    for number in range(400):
+        page = ARTICLE.replace(body, body.replace("30 rockets", f"{number + 2} rockets"))
+        (corpus / f"{number:03}.html").write_text(page)
+    command = [sys.executable, "-m", "redline", "run", str(corpus), "--batch-size", "8"]
+
+    def events(db: Path) -> list[str]:
+        code, output = invoke("events", "--db", str(db), "--format", "csv")
+        assert code == 0, output
+        return sorted(output.splitlines())
+
+    clean_db = tmp_path / "clean.duckdb"
+    started = time.monotonic()
+    subprocess.run([*command, "--db", str(clean_db)], check=True, capture_output=True)
+    duration = time.monotonic() - started
+
+    killed_db = tmp_path / "killed.duckdb"
+    process = subprocess.Popen(
+        [*command, "--db", str(killed_db)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    time.sleep(duration * 0.7)
+    process.send_signal(signal.SIGKILL)
+    assert process.wait() == -signal.SIGKILL, "the run ended before it could be killed"
+    rerun = subprocess.run([*command, "--db", str(killed_db)], capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    assert events(killed_db) == events(clean_db)

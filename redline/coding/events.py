@@ -223,25 +223,43 @@ def death_tolls(doc: Any) -> list[tuple[Any, int]]:
     return tolls
 
 
-def fatalities(doc: Any, trigger: Any = None) -> int | None:
+def fatalities(doc: Any, trigger: Any = None, others: Sequence[Any] = ()) -> int | None:
     """The death toll a sentence states for an event, or for the sentence as a whole.
 
     With a trigger, only tolls tied to it count: the trigger itself ("killed"), a clause
     under it ("an attack that killed", "fired rockets, killing"), the verb it is the
     subject of ("an attack killed") or the verb it sits under ("killed in an attack").
+    A toll under another assault trigger (``others``) belongs to that one: in "strikes
+    came two days after a rocket attack killed a contractor" the death is the attack's.
     """
     best: int | None = None
     for word, count in death_tolls(doc):
-        if trigger is not None and not _related(word, trigger):
+        if trigger is not None and not _owns(trigger, word, others):
             continue
         best = count if best is None else max(best, count)
     return best
 
 
-def _related(word: Any, trigger: Any) -> bool:
-    if word.i == trigger.i or trigger.is_ancestor(word) or word.is_ancestor(trigger):
+def _owns(trigger: Any, word: Any, others: Sequence[Any]) -> bool:
+    if word.i == trigger.i:
         return True
-    return bool(trigger.dep_ in {"nsubj", "nsubjpass"} and trigger.head.i == word.i)
+    if trigger.dep_ in {"nsubj", "nsubjpass"} and trigger.head.i == word.i:
+        return True
+    rivals = [o for o in others if o.i != trigger.i]
+    if trigger.is_ancestor(word):
+        # The nearest assault trigger above the toll word owns it; the toll word itself
+        # ("killed") does not count as a rival, but an assault that is its subject does.
+        if any(r.head.i == word.i and r.dep_ in {"nsubj", "nsubjpass"} for r in rivals):
+            return False
+        node = word.head
+        while node.i != trigger.i:
+            if any(r.i == node.i for r in rivals):
+                return False
+            node = node.head
+        return True
+    if word.is_ancestor(trigger):
+        return not any(word.is_ancestor(r) and r.is_ancestor(trigger) for r in rivals)
+    return False
 
 
 class RuleCoder:
@@ -338,6 +356,7 @@ class RuleCoder:
             if trigger is not None:
                 found.append((token, trigger))
         by_index = {t.i: trig for t, trig in found}
+        assaults = [t for t, trig in found if trig.event_type == "ASSAULT"]
         out: list[EventCandidate] = []
         for token, trigger in found:
             if self._is_requested(token, found):
@@ -380,7 +399,9 @@ class RuleCoder:
                     ),
                     date=when,
                     fatalities=(
-                        fatalities(doc, token) if trigger.event_type == "ASSAULT" else None
+                        fatalities(doc, token, assaults)
+                        if trigger.event_type == "ASSAULT"
+                        else None
                     ),
                     coder=STAGE,
                 )
