@@ -197,3 +197,31 @@ def test_pipeline_two_processes_code_what_one_does() -> None:
             results.append(sorted(e.id for e in store.events()))
     assert results[0], "no events coded"
     assert results[0] == results[1]
+
+
+def test_pipeline_reads_urls_through_an_injected_client(tmp_path: Path) -> None:
+    import httpx
+
+    page = (
+        "<html><head><title>T</title></head><body><article>"
+        f"<p>{BODY.replace(chr(10), ' ')}</p></article></body></html>"
+    )
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "down.example":
+            raise httpx.ConnectError("refused", request=request)
+        return httpx.Response(200, html=page)
+
+    client = httpx.Client(transport=httpx.MockTransport(handler))
+    with Store(":memory:") as store:
+        summary = Pipeline(Settings(min_chars=20)).run(
+            ["https://news.example/a", "https://down.example/b"],
+            store,
+            client=client,
+            runner=LocalRunner(worker()),
+        )
+        assert (summary.articles, summary.failures) == (1, 1)
+        (failure,) = store.failures()
+        assert failure.item == "https://down.example/b" and failure.kind == "unreachable"
+        (batch,) = list(store.articles_pending("other"))
+        assert batch[0].url == "https://news.example/a"
