@@ -82,6 +82,16 @@ def cli(config: str | None, verbose: bool) -> None:
     )
 
 
+def _read_store(ctx: click.Context, db: str | None, query: Callable[[Any], Any]) -> Any:
+    """Open the store read-only, run one query, close it; errors become one sentence."""
+    from redline.store import Store
+
+    with _errors():
+        settings = _settings(ctx, db=db)
+        with Store(settings.db, read_only=True) as store:
+            return query(store)
+
+
 class _Bar:
     """A rich progress bar on stderr with one task per pipeline phase."""
 
@@ -226,15 +236,15 @@ def events(
     output: str,
 ) -> None:
     """List stored events, with the sentence each came from."""
-    from redline.store import Store
     from redline.store.codec import event_to_dict
 
-    with _errors():
-        settings = _settings(ctx, db=db)
-        with Store(settings.db, read_only=True) as store:
-            found = store.events(
-                actor=actor, event_type=event_type, since=since, until=until, limit=limit
-            )
+    found = _read_store(
+        ctx,
+        db,
+        lambda store: store.events(
+            actor=actor, event_type=event_type, since=since, until=until, limit=limit
+        ),
+    )
     rows = [event_to_dict(e) for e in found]
     if output == "jsonl":
         for row in rows:
@@ -310,13 +320,9 @@ def events(
 @click.pass_context
 def failures(ctx: click.Context, db: str | None, output: str) -> None:
     """List the items that could not be read or coded, and why."""
-    from redline.store import Store
     from redline.store.codec import failure_to_dict
 
-    with _errors():
-        settings = _settings(ctx, db=db)
-        with Store(settings.db, read_only=True) as store:
-            found = store.failures()
+    found = _read_store(ctx, db, lambda store: store.failures())
     if output == "jsonl":
         for failure in found:
             click.echo(json.dumps(failure_to_dict(failure), ensure_ascii=False))
@@ -334,12 +340,7 @@ def failures(ctx: click.Context, db: str | None, output: str) -> None:
 @click.pass_context
 def dyads(ctx: click.Context, db: str | None, limit: int) -> None:
     """Count events per directed actor pair (source -> target)."""
-    from redline.store import Store
-
-    with _errors():
-        settings = _settings(ctx, db=db)
-        with Store(settings.db, read_only=True) as store:
-            counts = store.dyad_counts()
+    counts = _read_store(ctx, db, lambda store: store.dyad_counts())
     if not counts:
         click.echo("No dyads: no event has both a source and a target.")
         return
