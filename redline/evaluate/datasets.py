@@ -1,0 +1,371 @@
+"""Scorers for the labelled sets redline is measured on, one function per format.
+
+Each scorer reads a JSONL file in its dataset's format, codes every text with a
+``TextCoder`` and returns a flat dict of metric names to numbers plus ``per_class`` and
+``items``. The mappings they rely on (PLOVER to ACLED, CAMEO, PentaClass) are the package
+data in ``redline/data/mappings.csv``, reported with the scores.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from redline.coding.actors import ActorDictionary
+from redline.coding.mappings import acled, lookup, pentaclass
+from redline.errors import ConfigError
+from redline.evaluate.coder import Coded, TextCoder, main_event
+from redline.evaluate.metrics import accuracy, macro_f1, per_class, span_f1, weighted_f1
+from redline.model import ActorRef, Event
+
+Report = dict[str, Any]
+NONE = "NONE"
+
+PLOVER_RENAMES = {
+    "DEMAND": "REQUEST",
+    "DISAPPROVE": "ACCUSE",
+    "INVESTIGATE": "ACCUSE",
+    "FIGHT": "ASSAULT",
+}
+"""PLOVER 0.5 names in older gold data and their current names."""
+
+CASE_LABELS = {
+    "Armed clash": "ARMED_CLASH",
+    "Government regains territory": "GOV_REGAINS_TERIT",
+    "Non-state actor overtakes territory": "NON_STATE_ACTOR_OVERTAKES_TER",
+    "Chemical weapon": "CHEM_WEAP",
+    "Air/drone strike": "AIR_STRIKE",
+    "Suicide bomb": "SUIC_BOMB",
+    "Shelling/artillery/missile attack": "ART_MISS_ATTACK",
+    "Remote explosive/landmine/IED": "REM_EXPLOS",
+    "Grenade": "GRENADE",
+    "Sexual violence": "SEX_VIOL",
+    "Attack": "ATTACK",
+    "Abduction/forced disappearance": "ABDUCT_DISSAP",
+    "Peaceful protest": "PEACE_PROTEST",
+    "Protest with intervention": "PROTEST_WITH_INTER",
+    "Excessive force against protesters": "FORCE_AGAINST_PROTEST",
+    "Violent demonstration": "VIOL_DEMONSTR",
+    "Mob violence": "MOB_VIOL",
+    "Agreement": "AGREEMENT",
+    "Arrests": "ARREST",
+    "Change to group/activity": "CHANGE_TO_GROUP_ACT",
+    "Disrupted weapons use": "DISR_WEAP",
+    "Headquarters or base established": "HQ_ESTABLISHED",
+    "Looting/property destruction": "PROPERTY_DISTRUCT",
+    "Non-violent transfer of territory": "NON_VIOL_TERRIT_TRANSFER",
+    "Other": "OTHER",
+}
+"""ACLED sub-event types and the codes CASE 2021 writes them as."""
+
+_DIPLOMATIC = {"CONSULT", "SUPPORT", "REQUEST", "REJECT", "SANCTION", "COOPERATE", "AID"}
+
+
+def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
+    """Records of a JSONL file; a bad line is an error naming the line."""
+    records = []
+    with Path(path).open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise ConfigError(f"{path}, line {number}: not JSON ({exc.msg}).") from None
+    if not records:
+        raise ConfigError(f"{path} holds no records.")
+    return records
+
+
+def _require(records: list[dict[str, Any]], keys: Iterable[str], path: str | Path) -> None:
+    missing = [k for k in keys if k not in records[0]]
+    if missing:
+        raise ConfigError(
+            f"{path} does not look like this dataset: its records lack {', '.join(missing)}."
+        )
+
+
+def _codes(actors: Iterable[ActorRef]) -> set[str]:
+    codes: set[str] = set()
+    for actor in actors:
+        codes |= {actor.id, actor.id.upper()}
+        if actor.country:
+            codes.add(actor.country)
+            if actor.sector:
+                codes.add(actor.country + actor.sector)
+        if actor.sector:
+            codes |= {actor.sector, actor.id + actor.sector}
+    return codes
+
+
+def _labels(gold: list[str], predicted: list[str]) -> Report:
+    scores = per_class(gold, predicted)
+    return {
+        "accuracy": accuracy(gold, predicted),
+        "macro_f1": macro_f1(scores),
+        "weighted_f1": weighted_f1(scores),
+        "per_class": scores,
+    }
+
+
+def plover_gsr(path: str | Path, coder: TextCoder) -> Report:
+    """PLOVER gold-standard records: event type, source and target codes."""
+    records = read_jsonl(path)
+    _require(records, ("text", "event"), path)
+    coded = coder.code([r["text"] for r in records])
+    gold, predicted = [], []
+    source_hits = source_total = target_hits = target_total = 0
+    for record, result in zip(records, coded, strict=True):
+        gold.append(PLOVER_RENAMES.get(record["event"], record["event"]))
+        event = main_event(result)
+        predicted.append(event.event_type if event else NONE)
+        resolved = event if isinstance(event, Event) else None
+        for side, actors in (
+            ("source", resolved.source if resolved else ()),
+            ("target", resolved.target if resolved else ()),
+        ):
+            wanted = {a.get("code") for a in record.get(side) or [] if isinstance(a, dict)}
+            wanted.discard(None)
+            if not wanted:
+                continue
+            hit = bool(wanted & _codes(actors))
+            if side == "source":
+                source_total, source_hits = source_total + 1, source_hits + hit
+            else:
+                target_total, target_hits = target_total + 1, target_hits + hit
+    labels = _labels(gold, predicted)
+    return {
+        "type_accuracy": labels["accuracy"],
+        "type_macro_f1": labels["macro_f1"],
+        "source_match": source_hits / source_total if source_total else 0.0,
+        "target_match": target_hits / target_total if target_total else 0.0,
+        "items": len(records),
+        "per_class": labels["per_class"],
+    }
+
+
+def _acled_prediction(result: Coded) -> tuple[str, str]:
+    event = main_event(result, prefer="hostile")
+    if event is None:
+        return NONE, NONE
+    sectors = {a.sector for a in event.target if a.sector} if isinstance(event, Event) else set()
+    kinds = {c.event_type for c in result.candidates}
+    if event.event_type == "PROTEST" and kinds & {"COERCE", "ASSAULT"}:
+        if "ASSAULT" in kinds:
+            return "Protests", "Excessive force against protesters"
+        return "Protests", "Protest with intervention"
+    return acled(event.event_type, event.mode, sectors)
+
+
+_COUNTRY_IN_NAME = re.compile(r"\(([^)0-9]+)\)|\bof ([A-Z][\w' -]+?)(?: \(|$)")
+
+
+def _actor_country(name: str | None) -> str | None:
+    if not name:
+        return None
+    match = _COUNTRY_IN_NAME.search(name)
+    return (match.group(1) or match.group(2)).strip() if match else None
+
+
+def acled_sample(path: str | Path, coder: TextCoder) -> Report:
+    """ACLED events: event type, sub-event type, actors, fatalities, date and place."""
+    records = read_jsonl(path)
+    _require(records, ("text", "event_type", "sub_event_type"), path)
+    coded = coder.code([r["text"] for r in records])
+    kb = coder.resolver.dictionary
+    gold_type, gold_sub, types, subs = [], [], [], []
+    actor_hits = actor_total = deaths = dates = 0
+    for record, result in zip(records, coded, strict=True):
+        event_type, sub_event_type = _acled_prediction(result)
+        gold_type.append(record["event_type"])
+        gold_sub.append(record["sub_event_type"])
+        types.append(event_type)
+        subs.append(sub_event_type)
+        event = main_event(result, prefer="hostile")
+        fatalities = (event.fatalities if event else None) or 0
+        deaths += fatalities == (record.get("fatalities") or 0)
+        if isinstance(event, Event) and event.date.value.isoformat() == record.get("event_date"):
+            dates += 1
+        wanted = _actor_country(record.get("actor1"))
+        if wanted:
+            actor_total += 1
+            names = set()
+            for actor in event.source if isinstance(event, Event) else ():
+                entry = kb.entry(actor.country) if actor.country else None
+                names |= {actor.name, entry.name if entry else ""}
+            actor_hits += wanted in names
+    type_scores = _labels(gold_type, types)
+    sub_scores = _labels(gold_sub, subs)
+    total = len(records)
+    return {
+        "event_type_weighted_f1": type_scores["weighted_f1"],
+        "event_type_accuracy": type_scores["accuracy"],
+        "sub_event_type_weighted_f1": sub_scores["weighted_f1"],
+        "sub_event_type_accuracy": sub_scores["accuracy"],
+        "actor_match": actor_hits / actor_total if actor_total else 0.0,
+        "fatalities_exact": deaths / total,
+        "date_exact": dates / total,
+        "country_accuracy": 0.0,
+        "admin1_accuracy": 0.0,
+        "within_25km": 0.0,
+        "items": total,
+        "per_class": {
+            "event_type": type_scores["per_class"],
+            "sub_event_type": sub_scores["per_class"],
+        },
+    }
+
+
+def _case_label(result: Coded) -> str:
+    event = main_event(result, prefer="hostile")
+    if event is None:
+        return "OTHER"
+    if event.event_type == "ACCUSE" and event.mode == "allege":
+        return "ATTRIB"
+    if event.event_type in _DIPLOMATIC or (
+        event.event_type in {"ACCUSE", "THREATEN"} and event.mode != "violence"
+    ):
+        return "DIPLO"
+    return CASE_LABELS.get(_acled_prediction(result)[1], "OTHER")
+
+
+def case2021_task2(path: str | Path, coder: TextCoder) -> Report:
+    """CASE 2021 task 2: 25 ACLED sub-event types plus 5 unseen types, as codes."""
+    records = read_jsonl(path)
+    _require(records, ("text", "label"), path)
+    coded = coder.code([r["text"] for r in records])
+    scores = _labels([r["label"] for r in records], [_case_label(c) for c in coded])
+    return {
+        "weighted_f1": scores["weighted_f1"],
+        "macro_f1": scores["macro_f1"],
+        "accuracy": scores["accuracy"],
+        "items": len(records),
+        "per_class": scores["per_class"],
+    }
+
+
+def _pentaclass(result: Coded) -> str:
+    event = main_event(result)
+    return pentaclass(lookup(event.event_type, event.mode).cameo) if event else "make_statement"
+
+
+def _token_spans(tokens: list[str], text: str, actor_texts: Iterable[str]) -> set[tuple[int, int]]:
+    starts, position = [], 0
+    for token in tokens:
+        position = text.index(token, position)
+        starts.append(position)
+        position += len(token)
+    spans = set()
+    for actor_text in actor_texts:
+        at = text.find(actor_text)
+        if at < 0:
+            continue
+        first = max(i for i, s in enumerate(starts) if s <= at)
+        last = max(i for i, s in enumerate(starts) if s < at + len(actor_text))
+        spans.add((first, last + 1))
+    return spans
+
+
+def conflibert_cameo(path: str | Path, coder: TextCoder) -> Report:
+    """ConfliBERT CAMEO sets: PentaClass labels, or source/target spans (by file)."""
+    records = read_jsonl(path)
+    if "label_name" in records[0]:
+        coded = coder.code([r["text"] for r in records])
+        scores = _labels([r["label_name"] for r in records], [_pentaclass(c) for c in coded])
+        return {
+            "pentaclass_accuracy": scores["accuracy"],
+            "pentaclass_macro_f1": scores["macro_f1"],
+            "items": len(records),
+            "per_class": scores["per_class"],
+        }
+    _require(records, ("tokens", "spans"), path)
+    coded = coder.code([r["text"] for r in records])
+    gold: list[set[tuple[int, int]]] = []
+    predicted: list[set[tuple[int, int]]] = []
+    for record, result in zip(records, coded, strict=True):
+        for role, side in (("S", "source"), ("T", "target")):
+            gold.append(
+                {(s["start"], s["end"]) for s in record["spans"] if s["role"] in {role, "R"}}
+            )
+            texts = [a.text for e in result.events for a in getattr(e, side) if a.text]
+            predicted.append(_token_spans(record["tokens"], record["text"], texts))
+    partial = span_f1(gold, predicted, partial=True)
+    exact = span_f1(gold, predicted, partial=False)
+    return {
+        "actor_span_f1": partial["f1"],
+        "actor_span_precision": partial["precision"],
+        "actor_span_recall": partial["recall"],
+        "actor_span_exact_f1": exact["f1"],
+        "items": len(records),
+        "per_class": {},
+    }
+
+
+def _petrarch_dictionary(path: Path) -> ActorDictionary:
+    from redline.coding.phoenix import parse, parse_agents, to_csv_rows
+
+    kb = ActorDictionary.builtin()
+    for actors_file in sorted((path.parent / "dictionaries").glob("*.actors.txt")):
+        rows = to_csv_rows(
+            parse(actors_file.read_text("utf-8", errors="replace"), str(actors_file))
+        )
+        kb.load_actor_rows(
+            str(actors_file),
+            [(f"{actors_file}, entry {i}", r) for i, r in enumerate(rows, 1)],
+            override=True,
+        )
+    for agents_file in sorted((path.parent / "dictionaries").glob("*.agents.txt")):
+        for term, sector in parse_agents(agents_file.read_text("utf-8", errors="replace")):
+            kb.agents.setdefault(term, sector)
+    return kb
+
+
+def petrarch_validation(path: str | Path, coder: TextCoder) -> Report:
+    """PETRARCH unit tests / GigaWord records: CAMEO root and full code of the main event.
+
+    Actor dictionaries in the format of PETRARCH's are read from a ``dictionaries/``
+    folder beside the file, when there is one (the unit tests' actors are fictional).
+    """
+    file = Path(path)
+    records = read_jsonl(file)
+    _require(records, ("text", "codings"), file)
+    if (file.parent / "dictionaries").is_dir():
+        coder = TextCoder(dictionary=_petrarch_dictionary(file), model=coder.model)
+    coded = coder.code([r["text"] for r in records])
+    roots = codes = items = quiet = quiet_total = 0
+    gold_roots: list[str] = []
+    predicted_roots: list[str] = []
+    for record, result in zip(records, coded, strict=True):
+        if record.get("noevents") or not record.get("codings"):
+            quiet_total += 1
+            quiet += not result.events
+            continue
+        items += 1
+        wanted = [c["event"] for c in record["codings"]]
+        event = main_event(result)
+        code = lookup(event.event_type, event.mode).cameo if event else NONE
+        roots += code[:2] in {w[:2] for w in wanted}
+        codes += code in wanted
+        gold_roots.append(wanted[0][:2])
+        predicted_roots.append(code[:2])
+    scores = per_class(gold_roots, predicted_roots)
+    return {
+        "root_accuracy": roots / items if items else 0.0,
+        "code_accuracy": codes / items if items else 0.0,
+        "noevents_correct": quiet / quiet_total if quiet_total else 0.0,
+        "items": items,
+        "per_class": scores,
+    }
+
+
+SCORERS: dict[str, Callable[[str | Path, TextCoder], Report]] = {
+    "plover-gsr": plover_gsr,
+    "acled-sample": acled_sample,
+    "case2021-task2": case2021_task2,
+    "conflibert-cameo": conflibert_cameo,
+    "petrarch-validation": petrarch_validation,
+}
+"""Dataset names accepted by ``redline eval``."""
