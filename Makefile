@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= redline.duckdb
 
-.PHONY: demo test lint docs bench clean
+.PHONY: demo test lint docs bench models clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,13 @@ lint: $(VENV)/.installed-dev
 
 docs: $(VENV)/.installed-dev
 	$(BIN)/cog -r docs/cli.md
+
+## Retrain the shipped classifiers from the labelled data beside the checkout.
+DATA ?= ../shared/data
+models: $(VENV)/.installed-dev
+	$(BIN)/redline train acled-sub-event --data $(DATA)
+	$(BIN)/redline train case2021 --data $(DATA)
+	$(BIN)/redline train pentaclass --data $(DATA)
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/throughput.py examples/

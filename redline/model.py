@@ -166,6 +166,8 @@ class EventCandidate:
     evidence: Evidence
     date: EventDate
     fatalities: int | None = None
+    cameo: str | None = None
+    intensity: float | None = None
     coder: str
 
 
@@ -174,7 +176,9 @@ class Event:
     """One coded event: who did what to whom, when, where, with its evidence.
 
     ``source`` and ``target`` are tuples because PLOVER actors are lists ("the US and UK
-    condemned Iran"). ``coder`` names the stage and version that produced it. ``id`` is a
+    condemned Iran"). ``cameo`` is the CAMEO code of the type and mode, and ``intensity``
+    its Goldstein value (−10 most hostile … +10 most cooperative), for GDELT/ICEWS users.
+    ``coder`` names the stage and version that produced it. ``id`` is a
     hash of (article, evidence span, event type, coder), so re-coding is an upsert.
     """
 
@@ -191,6 +195,8 @@ class Event:
     context: tuple[str, ...] = ()
     location: Place | None = None
     fatalities: int | None = None
+    cameo: str | None = None
+    intensity: float | None = None
     confidence: float | None = None
 
 

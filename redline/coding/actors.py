@@ -395,6 +395,8 @@ class ActorResolver:
             evidence=evidence,
             coder=candidate.coder,
             fatalities=candidate.fatalities,
+            cameo=candidate.cameo,
+            intensity=candidate.intensity,
         )
 
     def _first(self, phrases: Sequence[str], when: date) -> tuple[ActorRef, ...]:

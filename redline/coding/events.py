@@ -30,6 +30,7 @@ from redline.coding.lexicon import (
     pos,
     register_forms,
 )
+from redline.coding.mappings import lookup
 from redline.model import Article, EventCandidate, EventDate, Evidence, Realis
 
 STAGE = "coding.events.rules.v1"
@@ -403,6 +404,8 @@ class RuleCoder:
                         if trigger.event_type == "ASSAULT"
                         else None
                     ),
+                    cameo=(mapping := lookup(trigger.event_type, mode)).cameo,
+                    intensity=mapping.goldstein,
                     coder=STAGE,
                 )
             )

@@ -82,6 +82,8 @@ def event_to_dict(event: Event) -> dict[str, Any]:
             "quote": event.evidence.quote,
             "trigger": event.evidence.trigger,
         },
+        "cameo": event.cameo,
+        "intensity": event.intensity,
         "coder": event.coder,
         "confidence": event.confidence,
     }
@@ -117,6 +119,8 @@ def event_from_dict(data: dict[str, Any]) -> Event:
         ),
         coder=data["coder"],
         confidence=data.get("confidence"),
+        cameo=data.get("cameo"),
+        intensity=data.get("intensity"),
     )
 
 

@@ -73,6 +73,8 @@ _EVENT_SCHEMA = pa.schema(
         ("trigger", pa.string()),
         ("coder", pa.string()),
         ("confidence", pa.float64()),
+        ("cameo", pa.string()),
+        ("intensity", pa.float64()),
     ]
 )
 _FAILURE_SCHEMA = pa.schema(
@@ -151,6 +153,8 @@ def _event_row(event: Event) -> dict[str, Any]:
         "trigger": event.evidence.trigger,
         "coder": event.coder,
         "confidence": event.confidence,
+        "cameo": event.cameo,
+        "intensity": event.intensity,
     }
 
 
@@ -183,6 +187,8 @@ def _event_from_row(row: dict[str, Any]) -> Event:
         evidence=evidence,
         coder=row["coder"],
         confidence=row["confidence"],
+        cameo=row["cameo"],
+        intensity=row["intensity"],
     )
 
 
@@ -304,7 +310,8 @@ class Store:
             connection.register("batch_events", event_table)
             connection.register("batch_failures", failure_table)
             connection.execute(
-                f"INSERT INTO articles SELECT {_ARTICLE_COLUMNS} FROM batch_articles "
+                f"INSERT INTO articles ({_ARTICLE_COLUMNS}) "
+                f"SELECT {_ARTICLE_COLUMNS} FROM batch_articles "
                 "ON CONFLICT (id) DO NOTHING"
             )
             if coded_by is not None and articles:
@@ -319,7 +326,8 @@ class Store:
                     [coded_by, coded_at],
                 )
             connection.execute(
-                f"INSERT OR REPLACE INTO events SELECT {_EVENT_COLUMNS} FROM batch_events"
+                f"INSERT OR REPLACE INTO events ({_EVENT_COLUMNS}) "
+                f"SELECT {_EVENT_COLUMNS} FROM batch_events"
             )
             connection.execute("INSERT OR REPLACE INTO failures SELECT * FROM batch_failures")
             connection.execute("COMMIT")

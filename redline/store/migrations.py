@@ -89,6 +89,12 @@ def _initial(connection: Any) -> None:
     )
 
 
+@migration("0002_event_cameo_intensity")
+def _event_cameo_intensity(connection: Any) -> None:
+    connection.execute("ALTER TABLE events ADD COLUMN cameo VARCHAR")
+    connection.execute("ALTER TABLE events ADD COLUMN intensity DOUBLE")
+
+
 def apply(connection: Any) -> list[str]:
     """Apply pending migrations in one transaction each; return the names applied."""
     connection.execute(
