@@ -80,6 +80,8 @@ class Recipe:
     regularization: float = 10.0
     coarse: Callable[[str], str] | None = None
     """Maps a label to a coarser one scored too (ACLED sub-event type to event type)."""
+    rules: bool = False
+    """Add the rule coder's findings to each text as pseudo-words (see ``rule_tokens``)."""
 
 
 RECIPES: dict[str, Recipe] = {
@@ -87,14 +89,28 @@ RECIPES: dict[str, Recipe] = {
     "case2021": Recipe(
         ("case2021-task2/snippets.dev.jsonl", _case),
         extra=(("acled-sample/events.dev.jsonl", _acled_as_case),),
+        regularization=100.0,
+        rules=True,
     ),
-    "pentaclass": Recipe(("conflibert-cameo/pentaclass.dev.jsonl", _pentaclass)),
+    "pentaclass": Recipe(
+        ("conflibert-cameo/pentaclass.dev.jsonl", _pentaclass), regularization=100.0, rules=True
+    ),
     "plover-type": Recipe(
         ("plover-gsr/records.dev.jsonl", _plover),
         extra=(("ngec-synthetic/stories.dev.jsonl", _synthetic),),
     ),
 }
 """The shipped models and the labelled files each is trained from."""
+
+
+def with_rules(texts: list[str]) -> list[str]:
+    """Each text followed by the rule coder's findings on it (needs the spaCy model)."""
+    from redline.evaluate.coder import TextCoder, rule_tokens
+
+    if not texts:
+        return []
+    coded = TextCoder().code(texts)
+    return [f"{text} {rule_tokens(result)}" for text, result in zip(texts, coded, strict=True)]
 
 
 def _sha256(path: Path) -> str:
@@ -196,6 +212,10 @@ def train(name: str, data: str | Path, *, folds: int = 5, seed: int = 0) -> Text
             {"file": relative, "sha256": _sha256(root / relative), "items": len(more_texts)}
         )
     meta: dict[str, Any] = {"trained_on": sources, "seed": seed, "features": "tfidf 1-2gram"}
+    if recipe.rules:
+        texts, extra_texts = with_rules(texts), with_rules(extra_texts)
+        meta["features"] += " + rule coder tokens"
+        meta["augment"] = "rules"
     if folds:
         meta["cross_validation"] = cross_validate(
             texts,

@@ -98,3 +98,20 @@ def main_event(coded: Coded, *, prefer: str = "first") -> Event | EventCandidate
         return (not factual, -int(actors), offset(item))
 
     return min(pool, key=rank)
+
+
+def rule_tokens(coded: Coded) -> str:
+    """The rule coder's findings as pseudo-words, for a classifier to learn from.
+
+    A learned model sees the text plus tokens such as ``ruletype_assault`` and
+    ``rulemode_aerial``; the main event's type is marked separately.
+    """
+    words = []
+    for candidate in coded.candidates:
+        words.append(f"ruletype_{candidate.event_type.lower()}")
+        if candidate.mode:
+            words.append(f"rulemode_{candidate.mode.replace('-', '')}")
+        words.append(f"rulerealis_{candidate.realis}")
+    main = main_event(coded)
+    words.append(f"rulemain_{main.event_type.lower() if main else 'none'}")
+    return " ".join(words)

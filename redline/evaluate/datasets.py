@@ -18,7 +18,7 @@ from typing import Any
 from redline.coding.actors import ActorDictionary
 from redline.coding.mappings import acled, lookup, pentaclass
 from redline.errors import ConfigError
-from redline.evaluate.coder import Coded, TextCoder, main_event
+from redline.evaluate.coder import Coded, TextCoder, main_event, rule_tokens
 from redline.evaluate.metrics import accuracy, macro_f1, per_class, span_f1, weighted_f1
 from redline.model import ActorRef, Event
 
@@ -95,7 +95,9 @@ ACLED_TYPES = {
 """ACLED's sub-event types under their event types (ACLED codebook)."""
 
 
-def learned(name: str, path: str | Path, texts: list[str]) -> tuple[list[str] | None, Report]:
+def learned(
+    name: str, path: str | Path, texts: list[str], coded: list[Coded] | None = None
+) -> tuple[list[str] | None, Report]:
     """Predictions of a shipped model, and what to report about it.
 
     The report says whether the scored file is one the model was trained on: then the
@@ -114,6 +116,8 @@ def learned(name: str, path: str | Path, texts: list[str]) -> tuple[list[str] | 
         info["model_cross_validated"] = {
             k: validation[k] for k in ("accuracy", "macro_f1", "weighted_f1", "items", "folds")
         }
+    if model.meta.get("augment") == "rules" and coded is not None:
+        texts = [f"{t} {rule_tokens(c)}" for t, c in zip(texts, coded, strict=True)]
     return model.predict(texts), info
 
 
@@ -301,7 +305,7 @@ def case2021_task2(path: str | Path, coder: TextCoder) -> Report:
     coded = coder.code([r["text"] for r in records])
     gold = [r["label"] for r in records]
     rules = _labels(gold, [_case_label(c) for c in coded])
-    predicted, info = learned("case2021", path, [r["text"] for r in records])
+    predicted, info = learned("case2021", path, [r["text"] for r in records], coded)
     scores = _labels(gold, predicted) if predicted is not None else rules
     return {
         **info,
@@ -344,7 +348,7 @@ def conflibert_cameo(path: str | Path, coder: TextCoder) -> Report:
         coded = coder.code([r["text"] for r in records])
         gold = [r["label_name"] for r in records]
         rules = _labels(gold, [_pentaclass(c) for c in coded])
-        predicted, info = learned("pentaclass", path, [r["text"] for r in records])
+        predicted, info = learned("pentaclass", path, [r["text"] for r in records], coded)
         scores = _labels(gold, predicted) if predicted is not None else rules
         return {
             **info,
@@ -364,6 +368,15 @@ def conflibert_cameo(path: str | Path, coder: TextCoder) -> Report:
                 {(s["start"], s["end"]) for s in record["spans"] if s["role"] in {role, "R"}}
             )
             texts = [a.text for e in result.events for a in getattr(e, side) if a.text]
+            # The coder's argument phrases name actors the dictionary does not know
+            # ("the rebels", "local police"); the first phrase of each side is its argument.
+            main = main_event(result)
+            candidates = [
+                c for c in result.candidates if main is not None and c.evidence == main.evidence
+            ]
+            texts += [
+                getattr(c, f"{side}_text")[0] for c in candidates if getattr(c, f"{side}_text")
+            ]
             predicted_spans.append(_token_spans(record["tokens"], record["text"], texts))
     partial = span_f1(gold_spans, predicted_spans, partial=True)
     exact = span_f1(gold_spans, predicted_spans, partial=False)
