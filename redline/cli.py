@@ -48,6 +48,14 @@ db_option = click.option(
 )
 
 
+actors_option = click.option(
+    "--actors",
+    "actors",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Extra actor CSV (actors.csv format) that extends or overrides the built-in one.",
+)
+
 workers_option = click.option(
     "--workers",
     type=int,
@@ -145,6 +153,7 @@ def _run_with_bar(action: Callable[[Any], Any]) -> Any:
 @db_option
 @click.option("--batch-size", type=int, default=None, help="Articles per batch and transaction.")
 @workers_option
+@actors_option
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -152,13 +161,16 @@ def run(
     db: str | None,
     batch_size: int | None,
     workers: int | None,
+    actors: tuple[str, ...],
 ) -> None:
     """Read SOURCES (files, folders, URLs), code them and store the events."""
     from redline.pipeline import Pipeline
     from redline.store import Store
 
     with _errors():
-        settings = _settings(ctx, db=db, batch_size=batch_size, workers=workers)
+        settings = _settings(
+            ctx, db=db, batch_size=batch_size, workers=workers, actors=",".join(actors) or None
+        )
         pipeline = Pipeline(settings)
         with Store(settings.db) as store:
             summary = _run_with_bar(lambda bar: pipeline.run(sources, store, progress=bar))
@@ -186,14 +198,15 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], db: str | None) -> None
 @cli.command()
 @db_option
 @workers_option
+@actors_option
 @click.pass_context
-def code(ctx: click.Context, db: str | None, workers: int | None) -> None:
+def code(ctx: click.Context, db: str | None, workers: int | None, actors: tuple[str, ...]) -> None:
     """Code every stored article the current coder has not coded yet."""
     from redline.pipeline import Pipeline
     from redline.store import Store
 
     with _errors():
-        settings = _settings(ctx, db=db, workers=workers)
+        settings = _settings(ctx, db=db, workers=workers, actors=",".join(actors) or None)
         with Store(settings.db) as store:
             summary = _run_with_bar(lambda bar: Pipeline(settings).code(store, progress=bar))
     click.echo(_summary(summary))
@@ -337,16 +350,89 @@ def failures(ctx: click.Context, db: str | None, output: str) -> None:
 @cli.command()
 @db_option
 @click.option("--limit", type=int, default=20, show_default=True, help="Most dyads shown.")
+@click.option("--rollup", is_flag=True, help="Count proxies under their sponsor state (KH as IRN).")
 @click.pass_context
-def dyads(ctx: click.Context, db: str | None, limit: int) -> None:
+def dyads(ctx: click.Context, db: str | None, limit: int, rollup: bool) -> None:
     """Count events per directed actor pair (source -> target)."""
-    counts = _read_store(ctx, db, lambda store: store.dyad_counts())
+    counts = _read_store(ctx, db, lambda store: store.dyad_counts(rollup=rollup))
     if not counts:
         click.echo("No dyads: no event has both a source and a target.")
         return
     width = max(len(f"{s} -> {t}") for s, t, _ in counts[:limit])
     for source, target, count in counts[:limit]:
         click.echo(f"{f'{source} -> {target}':<{width}}  {count}")
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--search", "query", default="", help="Part of an id, name or alias.")
+@actors_option
+@click.pass_context
+def actors(ctx: click.Context, query: str, actors: tuple[str, ...]) -> None:
+    """List or search the actor knowledge base; see also `actors show ID`."""
+    ctx.obj = actors
+    if ctx.invoked_subcommand is not None:
+        return
+    from redline.coding.actors import ActorDictionary
+
+    with _errors():
+        kb = ActorDictionary.builtin(actors)
+    found = kb.search(query)
+    for entry in found:
+        where = entry.country or "—"
+        click.echo(
+            f"{entry.id:<34} {entry.name:<40} {where:<4} {entry.sector or '—':<4} {entry.type}"
+        )
+    click.echo(f"{len(found)} actors")
+
+
+@actors.command(name="show")
+@click.argument("actor_id")
+@click.pass_context
+def actors_show(ctx: click.Context, actor_id: str) -> None:
+    """Print one actor's aliases, dated roles, affiliations and designations."""
+    from redline.coding.actors import ActorDictionary
+
+    with _errors():
+        kb = ActorDictionary.builtin(ctx.obj or ())
+        rows = kb.entries(actor_id)
+        if not rows:
+            close = [e.id for e in kb.search(actor_id)][:5]
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise click.ClickException(f"No actor with id '{actor_id}'.{hint}")
+    first = rows[0]
+    click.echo(f"{first.id}: {first.name} ({first.type}, country {first.country or '—'})")
+    click.echo(f"  aliases: {'; '.join(kb.aliases_of(actor_id))}")
+    for row in rows:
+        span = f"{row.valid_from or '…'} to {row.valid_to or '…'}"
+        click.echo(f"  role: sector {row.sector or '—'}, {span} ({row.origin})")
+    for edge in kb.affiliations_of(actor_id):
+        span = f"{edge.valid_from or '…'} to {edge.valid_to or '…'}"
+        click.echo(
+            f"  {edge.relation} -> {edge.parent}, {span}, confidence {edge.confidence}: {edge.note}"
+        )
+    for parent in first.sponsors:
+        click.echo(f"  parent -> {parent} ({first.origin})")
+    click.echo(f"  rolls up to: {kb.rollup(actor_id)}")
+    for listing in kb.designations_of(actor_id):
+        span = f"{listing.valid_from or '…'} to {listing.valid_to or '…'}"
+        click.echo(f"  designated by {listing.authority}: {listing.designation}, {span}")
+
+
+@actors.command(name="import")
+@click.argument("dictionary", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="CSV file to write.")
+def actors_import(dictionary: str, out: str) -> None:
+    """Convert a Phoenix/PETRARCH .actors.txt DICTIONARY to redline's actors CSV format."""
+    from pathlib import Path
+
+    from redline.coding.phoenix import write_csv
+
+    problems: list[str] = []
+    with _errors():
+        count = write_csv(Path(dictionary), Path(out), problems)
+    for problem in problems:
+        click.echo(f"skipped: {problem}", err=True)
+    click.echo(f"{count} actor rows written to {out} (use it with --actors {out})")
 
 
 @cli.command(name="eval")

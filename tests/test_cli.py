@@ -193,3 +193,56 @@ def test_cli_killed_run_finishes_on_rerun(tmp_path: Path) -> None:
     rerun = subprocess.run([*command, "--db", str(killed_db)], capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
     assert events(killed_db) == events(clean_db)
+
+
+def test_cli_actors_search_and_show() -> None:
+    code, output = invoke("actors", "--search", "hizballah")
+    assert code == 0 and "kataib-hezbollah" in output and "hezbollah " in output
+    code, output = invoke("actors", "show", "kataib-hezbollah")
+    assert code == 0
+    assert "member-of -> popular-mobilization-forces" in output
+    assert "rolls up to: IRN" in output and "Foreign Terrorist Organization" in output
+    _, output = invoke("actors", "show", "mark-esper")
+    assert "sector MIL, 2017-11-20 to 2019-07-23" in output
+    code, output = invoke("actors", "show", "kataib")
+    assert code == 1 and "Did you mean: kataib-hezbollah" in output
+
+
+def test_cli_actors_import_phoenix_dictionary(tmp_path: Path) -> None:
+    source = tmp_path / "x.actors.txt"
+    source.write_text(
+        "ARNOR_ [ARN]\n+ARNORIAN_\nGOLLUM\n\t[HOBGOV 19950601 - 19990815]\n"
+        "BADLY_DATED\n\t[HOB 9008223-911221]\n"
+    )
+    out = tmp_path / "x.csv"
+    result = CliRunner().invoke(cli, ["actors", "import", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "2 actor rows written" in result.output
+    assert "line 6: cannot read the date" in result.output
+    code, output = invoke("actors", "--actors", str(out), "--search", "gollum")
+    assert code == 0 and "HOBGOV" in output
+
+
+@pytest.mark.model
+def test_cli_user_actor_file_and_rollup_on_examples(tmp_path: Path) -> None:
+    examples = Path(__file__).parent.parent / "examples"
+    db = str(tmp_path / "s.duckdb")
+    mine = tmp_path / "mine.csv"
+    mine.write_text(
+        "id,name,aliases,country,sector,type,sponsors\n"
+        "k1-air-base,K-1 Air Base,K1 base,IRQ,MIL,facility,USA\n"
+    )
+    code, output = invoke(
+        "run",
+        str(examples / "22-us-airstrikes-kataib-hezbollah.html"),
+        "--db",
+        db,
+        "--actors",
+        str(mine),
+    )
+    assert code == 0, output
+    _, plain = invoke("dyads", "--db", db)
+    _, rolled = invoke("dyads", "--db", db, "--rollup")
+    assert "USA -> kataib-hezbollah" in plain and "kataib-hezbollah -> USA" in plain
+    assert "USA -> IRN" in rolled and "IRN -> USA" in rolled
+    assert "kataib-hezbollah" not in rolled

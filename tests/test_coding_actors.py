@@ -146,3 +146,87 @@ def test_coding_actors_builtin_covers_every_country() -> None:
     kb = ActorDictionary.builtin()
     for code in ("USA", "IRN", "IRQ", "SYR", "SAU", "ISR", "TUR", "ARE", "YEM", "UKR", "XKX"):
         assert kb.entry(code) is not None, code
+
+
+def test_coding_actors_affiliations_are_dated_typed_and_sourced() -> None:
+    kb = ActorDictionary.builtin()
+    edges = {(a.relation, a.parent): a for a in kb.affiliations_of("kataib-hezbollah")}
+    assert ("sponsor", "irgc-quds-force") in edges
+    member = edges[("member-of", "popular-mobilization-forces")]
+    assert member.valid_from is not None and member.note and member.confidence == "high"
+    assert kb.rollup("kataib-hezbollah") == "IRN"
+    assert kb.rollup("USA") == "USA"
+    # Membership in the PMF does not roll Kata'ib Hezbollah up to Iraq.
+    assert "IRQ" not in kb.sponsor_chain("kataib-hezbollah", DAY)
+
+
+def test_coding_actors_dated_edges_only_hold_in_their_range() -> None:
+    kb = ActorDictionary.builtin()
+    assert "islamic-resistance-in-iraq" not in kb.parents("kataib-hezbollah", date(2020, 1, 1))
+    umbrella = [a for a in kb.affiliations_of("kataib-hezbollah") if a.relation == "umbrella"]
+    assert umbrella and not umbrella[0].valid_on(date(2020, 1, 1))
+    assert umbrella[0].valid_on(date(2024, 1, 1))
+
+
+def test_coding_actors_designations_have_dates() -> None:
+    kb = ActorDictionary.builtin()
+    (listing,) = [d for d in kb.designations_of("houthis") if d.authority == "USA"]
+    assert listing.valid_from == date(2021, 1, 19) and listing.valid_to == date(2021, 2, 16)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "affiliations",
+            "actor,relation,parent,valid_from,valid_to,confidence,note\n"
+            "kataib-hezbollah,funds,IRN,,,high,x\n",
+            "row 2: field 'relation' must be one of",
+        ),
+        (
+            "affiliations",
+            "actor,relation,parent,valid_from,valid_to,confidence,note\n"
+            "nobody,sponsor,IRN,,,high,x\n",
+            "row 2: field 'actor' names unknown actor",
+        ),
+        (
+            "designations",
+            "actor,authority,designation,valid_from,valid_to,note\nhamas,USA,FTO,1997-13-01,,x\n",
+            "row 2: field 'valid_from' is not an ISO date",
+        ),
+    ],
+)
+def test_coding_actors_bad_graph_files_name_row_and_field(
+    name: str, content: str, message: str
+) -> None:
+    kb = ActorDictionary.builtin()
+    loader = kb.load_affiliations if name == "affiliations" else kb.load_designations
+    with pytest.raises(ConfigError, match=message):
+        loader(f"{name}.csv", content)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("Saraya Awliya al-Dam", ("new:saraya-awliya-al-dam", "PRM")),
+        ("the Ashab al-Kahf Brigades", ("new:ashab-al-kahf-brigades", "PRM")),
+    ],
+)
+def test_coding_actors_unknown_named_groups_become_new_actors(
+    resolver: ActorResolver, phrase: str, expected: tuple[str, str]
+) -> None:
+    (actor,) = resolver.resolve_phrase(phrase, DAY)
+    assert (actor.id, actor.sector) == expected
+    assert actor.reason is not None and "unknown named group" in actor.reason
+
+
+def test_coding_actors_unknown_group_keeps_a_stated_sponsor(resolver: ActorResolver) -> None:
+    (actor,) = resolver.resolve_phrase("an Iran-backed group, the Ashab al-Kahf Brigades", DAY)
+    assert actor.id == "new:ashab-al-kahf-brigades" and actor.sponsors == ("IRN",)
+
+
+@pytest.mark.parametrize("phrase", ["Friday", "several rockets", "the base near the border"])
+def test_coding_actors_plain_phrases_are_not_new_actors(
+    resolver: ActorResolver, phrase: str
+) -> None:
+    assert resolver.resolve_phrase(phrase, DAY) == ()

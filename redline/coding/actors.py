@@ -56,6 +56,46 @@ class ActorEntry:
         return not (self.valid_to and when > self.valid_to)
 
 
+RELATIONS = ("sponsor", "part-of", "member-of", "umbrella")
+"""Affiliation kinds. Sponsor and part-of edges lead up to the state a group rolls up to;
+member-of and umbrella edges describe coalitions (a PMF brigade) without rolling up."""
+ROLLUP_RELATIONS = frozenset({"sponsor", "part-of"})
+
+
+@dataclass(frozen=True, slots=True)
+class Affiliation:
+    """A dated, sourced edge of the affiliation graph (KH --sponsor--> Quds Force)."""
+
+    actor: str
+    relation: str
+    parent: str
+    valid_from: date | None
+    valid_to: date | None
+    confidence: str
+    note: str
+    origin: str
+
+    def valid_on(self, when: date | None) -> bool:
+        """True when the edge held on ``when`` (or has no dates)."""
+        if when is None:
+            return True
+        if self.valid_from and when < self.valid_from:
+            return False
+        return not (self.valid_to and when > self.valid_to)
+
+
+@dataclass(frozen=True, slots=True)
+class Designation:
+    """A listing of an actor by an authority (a terrorist-group designation), with dates."""
+
+    actor: str
+    authority: str
+    designation: str
+    valid_from: date | None
+    valid_to: date | None
+    note: str
+
+
 @dataclass(frozen=True, slots=True)
 class Alias:
     """A surface form and what it points to: ``kind`` is name/alias/demonym/capital."""
@@ -125,6 +165,8 @@ class ActorDictionary:
         self._exact: re.Pattern[str] | None = None
         self._agent_pattern: re.Pattern[str] | None = None
         self._first_words: tuple[frozenset[str], frozenset[str]] | None = None
+        self.affiliations: list[Affiliation] = []
+        self.designations: list[Designation] = []
 
     @classmethod
     def builtin(cls, extra: Sequence[str | Path] = ()) -> ActorDictionary:
@@ -134,6 +176,8 @@ class ActorDictionary:
         kb.load_countries("countries.csv", (folder / "countries.csv").read_text("utf-8"))
         kb.load_actors("actors.csv", (folder / "actors.csv").read_text("utf-8"))
         kb.load_agents("agents.csv", (folder / "agents.csv").read_text("utf-8"))
+        kb.load_affiliations("affiliations.csv", (folder / "affiliations.csv").read_text("utf-8"))
+        kb.load_designations("designations.csv", (folder / "designations.csv").read_text("utf-8"))
         for path in extra:
             file = Path(path)
             try:
@@ -211,7 +255,13 @@ class ActorDictionary:
                 origin=origin,
             )
             if override and actor_id not in seen:
+                # The user's row, with its own sponsors, replaces ours and our edges.
                 self._entries.pop(actor_id, None)
+                self.affiliations = [
+                    a
+                    for a in self.affiliations
+                    if not (a.actor == actor_id and a.relation in ROLLUP_RELATIONS)
+                ]
             seen.add(actor_id)
             self._entries.setdefault(actor_id, []).append(entry)
             self._add_alias(name, "name", actor_id)
@@ -226,6 +276,84 @@ class ActorDictionary:
                 raise ConfigError(f"{where}: fields 'term' and 'sector' must not be empty.")
             self.agents[term] = sector
         self._agent_pattern = None
+
+    def _known(self, actor_id: str) -> bool:
+        return actor_id in self._entries
+
+    def load_affiliations(self, origin: str, text: str) -> None:
+        """Load rows of ``actor,relation,parent,valid_from,valid_to,confidence,note``."""
+        columns = ("actor", "relation", "parent", "valid_from", "valid_to", "confidence", "note")
+        for where, row in _rows(origin, text, columns):
+            for field in ("actor", "parent"):
+                if not self._known(row[field].strip()):
+                    raise ConfigError(
+                        f"{where}: field '{field}' names unknown actor {row[field]!r}."
+                    )
+            relation = row["relation"].strip()
+            if relation not in RELATIONS:
+                raise ConfigError(
+                    f"{where}: field 'relation' must be one of {', '.join(RELATIONS)}, "
+                    f"got {relation!r}."
+                )
+            self.affiliations.append(
+                Affiliation(
+                    actor=row["actor"].strip(),
+                    relation=relation,
+                    parent=row["parent"].strip(),
+                    valid_from=_date(row["valid_from"], where, "valid_from"),
+                    valid_to=_date(row["valid_to"], where, "valid_to"),
+                    confidence=row["confidence"].strip() or "medium",
+                    note=row["note"].strip(),
+                    origin=origin,
+                )
+            )
+
+    def load_designations(self, origin: str, text: str) -> None:
+        """Load rows of ``actor,authority,designation,valid_from,valid_to,note``."""
+        columns = ("actor", "authority", "designation", "valid_from", "valid_to", "note")
+        for where, row in _rows(origin, text, columns):
+            if not self._known(row["actor"].strip()):
+                raise ConfigError(f"{where}: field 'actor' names unknown actor {row['actor']!r}.")
+            self.designations.append(
+                Designation(
+                    actor=row["actor"].strip(),
+                    authority=row["authority"].strip(),
+                    designation=row["designation"].strip(),
+                    valid_from=_date(row["valid_from"], where, "valid_from"),
+                    valid_to=_date(row["valid_to"], where, "valid_to"),
+                    note=row["note"].strip(),
+                )
+            )
+
+    def affiliations_of(self, actor_id: str) -> list[Affiliation]:
+        """Every affiliation edge that starts at ``actor_id``."""
+        return [a for a in self.affiliations if a.actor == actor_id]
+
+    def designations_of(self, actor_id: str) -> list[Designation]:
+        """Every designation of ``actor_id``."""
+        return [d for d in self.designations if d.actor == actor_id]
+
+    def rollup(self, actor_id: str, when: date | None = None) -> str:
+        """The state an actor rolls up to through sponsor and part-of edges (or itself)."""
+        states = [a for a in self.sponsor_chain(actor_id, when) if re.fullmatch(r"[A-Z]{3}", a)]
+        return states[-1] if states else actor_id
+
+    def search(self, query: str = "") -> list[ActorEntry]:
+        """Actors whose id, name or an alias contains ``query`` (case-blind), one row each."""
+        needle = query.lower()
+        found: dict[str, ActorEntry] = {}
+        for alias in (a for aliases in self._aliases.values() for a in aliases):
+            if needle in alias.text.lower() or needle in alias.entry_id.lower():
+                rows = self._entries.get(alias.entry_id)
+                if rows:
+                    found.setdefault(alias.entry_id, rows[0])
+        return sorted(found.values(), key=lambda e: (e.type != "state", e.id))
+
+    def aliases_of(self, actor_id: str) -> list[str]:
+        """Every surface form that resolves to ``actor_id``."""
+        return [
+            a.text for aliases in self._aliases.values() for a in aliases if a.entry_id == actor_id
+        ]
 
     def entries(self, actor_id: str) -> list[ActorEntry]:
         """All rows (roles) of one actor id."""
@@ -242,13 +370,23 @@ class ActorDictionary:
                 return row
         return None
 
+    def parents(self, actor_id: str, when: date | None = None) -> list[str]:
+        """Direct sponsors: dated sponsor/part-of edges valid on ``when``, then the
+        actor row's own ``sponsors`` column."""
+        edges = [
+            a.parent
+            for a in self.affiliations
+            if a.actor == actor_id and a.relation in ROLLUP_RELATIONS and a.valid_on(when)
+        ]
+        entry = self.entry(actor_id, when)
+        return list(dict.fromkeys([*edges, *(entry.sponsors if entry else ())]))
+
     def sponsor_chain(self, actor_id: str, when: date | None = None) -> tuple[str, ...]:
         """Every sponsor up the chain, nearest first (KH -> Quds Force -> IRGC -> IRN)."""
         chain: list[str] = []
         frontier = [actor_id]
         while frontier:
-            entry = self.entry(frontier.pop(0), when)
-            for sponsor in entry.sponsors if entry else ():
+            for sponsor in self.parents(frontier.pop(0), when):
                 if sponsor not in chain and sponsor != actor_id:
                     chain.append(sponsor)
                     frontier.append(sponsor)
@@ -427,7 +565,8 @@ class ActorResolver:
         text = phrase.replace("’", "'")
         matches = kb.find(text)
         if not matches:
-            return ()
+            unknown = _unknown_group(text)
+            return (unknown,) if unknown is not None else ()
         sponsors: list[str] = []
         kept: list[tuple[Match, ActorEntry]] = []
         for match in matches:
@@ -474,6 +613,14 @@ class ActorResolver:
                     reason=reason,
                 )
             )
+        if not actors and not sponsors:
+            unknown = _unknown_group(text)
+            if unknown is not None:
+                return (unknown,)
+        if not actors and sponsors and agent is None:
+            unknown = _unknown_group(text, tuple(sponsors))
+            if unknown is not None:
+                return (unknown,)
         if not actors and sponsors and agent is not None:
             sponsor_text = ", ".join(sponsors)
             actors.append(
@@ -538,3 +685,71 @@ def _fill(event: Event, other: Event) -> Event:
             (f for f in (event.fatalities, other.fatalities) if f is not None), default=None
         ),
     )
+
+
+_GROUP_WORDS = {
+    "brigade": "PRM",
+    "brigades": "PRM",
+    "battalion": "PRM",
+    "battalions": "PRM",
+    "militia": "PRM",
+    "saraya": "PRM",
+    "kataib": "PRM",
+    "kata'ib": "PRM",
+    "liwa": "PRM",
+    "asaib": "PRM",
+    "harakat": "PRM",
+    "hezbollah": "PRM",
+    "hizballah": "PRM",
+    "guards": "PRM",
+    "front": "REB",
+    "army": "REB",
+    "jaish": "REB",
+    "movement": "REB",
+    "resistance": "REB",
+    "ansar": "REB",
+    "mujahideen": "REB",
+    "liberation": "REB",
+    "party": "PTY",
+    "council": "GOV",
+    "committee": "GOV",
+    "alliance": "PTY",
+    "organization": "NGO",
+    "organisation": "NGO",
+    "league": "PTY",
+    "union": "NGO",
+}
+_NAME = re.compile(
+    r"(?:^|\b(?:the|a|an)\s+)?((?:[A-Z][\w'’-]+|al-[\w'’-]+|of|the|al|bin|ibn)"
+    r"(?:\s+(?:[A-Z][\w'’-]+|al-[\w'’-]+|of|the|al|bin|ibn|for|and))*)"
+)
+
+
+def _unknown_group(phrase: str, sponsors: tuple[str, ...] = ()) -> ActorRef | None:
+    """A named group the dictionary does not know: "Saraya Awliya al-Dam", "the X Brigades".
+
+    It becomes a new actor whose id is its name, with a sector guessed from its group word
+    and any sponsor the phrase states ("an Iran-backed group called ...").
+    """
+    for match in _NAME.finditer(phrase):
+        name = match.group(1).strip()
+        words = name.replace("’", "'").split()
+        while words and words[0].lower() in {"the", "of", "and", "for"}:
+            words = words[1:]
+        while words and words[-1].lower() in {"the", "of", "and", "for", "al", "bin", "ibn"}:
+            words = words[:-1]
+        capitals = [w for w in words if w[0].isupper()]
+        kinds = [_GROUP_WORDS[w.lower()] for w in words if w.lower() in _GROUP_WORDS]
+        if len(capitals) >= 2 and kinds:
+            name = " ".join(words)
+            slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+            return ActorRef(
+                id=f"new:{slug}",
+                name=name,
+                sector=kinds[0],
+                sponsors=sponsors,
+                text=name,
+                reason=f"unknown named group '{name}' (not in the dictionary); sector from "
+                "its name" + (f", backed by {', '.join(sponsors)}" if sponsors else ""),
+            )
+    return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from redline.errors import ConfigError
 
@@ -57,8 +58,15 @@ def _name(raw: str) -> str:
     return raw.strip().rstrip("_").replace("_", " ").strip()
 
 
-def parse(text: str, origin: str = "dictionary") -> list[PhoenixActor]:
-    """All (names, code, dates) entries of a Phoenix actor dictionary."""
+def parse(
+    text: str, origin: str = "dictionary", *, problems: list[str] | None = None
+) -> list[PhoenixActor]:
+    """All (names, code, dates) entries of a Phoenix actor dictionary.
+
+    A code line whose date cannot be read (the published files have a few typos such as
+    ``9008223``) raises ``ConfigError``; pass a ``problems`` list to skip such lines and
+    collect one message for each instead.
+    """
     text = re.sub(r"<!--.*?(-->|$)", "", text, flags=re.MULTILINE)
     actors: list[PhoenixActor] = []
     names: list[str] = []
@@ -84,9 +92,10 @@ def parse(text: str, origin: str = "dictionary") -> list[PhoenixActor]:
                 names = [_name(head)]
                 codes = [_dated(m) for m in _CODE.findall(content)]
         except ValueError:
-            raise ConfigError(
-                f"{origin}, line {number}: cannot read the date in {line.strip()!r}."
-            ) from None
+            message = f"{origin}, line {number}: cannot read the date in {line.strip()!r}."
+            if problems is None:
+                raise ConfigError(message) from None
+            problems.append(message)
     flush()
     return [a for a in actors if a.names and a.names[0]]
 
@@ -133,3 +142,34 @@ def parse_agents(text: str) -> list[tuple[str, str]]:
             if term:
                 pairs.append((term, sector))
     return pairs
+
+
+def write_csv(dictionary: Path, out: Path, problems: list[str] | None = None) -> int:
+    """Convert a Phoenix actors file to an actors CSV, each row noting where it came from.
+
+    Example:
+        >>> write_csv(Path("Phoenix.Countries.actors.txt"), Path("phoenix.csv"))  # doctest: +SKIP
+        18390
+    """
+    import csv
+
+    text = dictionary.read_text("utf-8", errors="replace")
+    rows = to_csv_rows(parse(text, str(dictionary), problems=problems))
+    columns = [
+        "id",
+        "name",
+        "aliases",
+        "country",
+        "sector",
+        "type",
+        "sponsors",
+        "valid_from",
+        "valid_to",
+        "note",
+    ]
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "note": f"imported from {dictionary.name}"})
+    return len(rows)

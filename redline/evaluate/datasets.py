@@ -228,13 +228,19 @@ def _actor_country(name: str | None) -> str | None:
 
 
 def acled_sample(path: str | Path, coder: TextCoder) -> Report:
-    """ACLED events: event type, sub-event type, actors, fatalities, date and place."""
+    """ACLED events: event type, sub-event type, actors, fatalities, date and place.
+
+    Actors match when the country named in ACLED's actor (``Military Forces of Iraq``,
+    ``Protesters (India)``) is the country of the coded source (actor1) or target (actor2).
+    """
     records = read_jsonl(path)
     _require(records, ("text", "event_type", "sub_event_type"), path)
     coded = coder.code([r["text"] for r in records])
     kb = coder.resolver.dictionary
     gold_type, gold_sub, types, subs = [], [], [], []
-    actor_hits = actor_total = deaths = dates = 0
+    deaths = dates = 0
+    hits = {"source": 0, "target": 0}
+    totals = {"source": 0, "target": 0}
     for record, result in zip(records, coded, strict=True):
         event_type, sub_event_type = _acled_prediction(result)
         gold_type.append(record["event_type"])
@@ -246,14 +252,16 @@ def acled_sample(path: str | Path, coder: TextCoder) -> Report:
         deaths += fatalities == (record.get("fatalities") or 0)
         if isinstance(event, Event) and event.date.value.isoformat() == record.get("event_date"):
             dates += 1
-        wanted = _actor_country(record.get("actor1"))
-        if wanted:
-            actor_total += 1
+        for gold_actor, side in (("actor1", "source"), ("actor2", "target")):
+            wanted = _actor_country(record.get(gold_actor))
+            if not wanted:
+                continue
             names = set()
-            for actor in event.source if isinstance(event, Event) else ():
+            for actor in getattr(event, side) if isinstance(event, Event) else ():
                 entry = kb.entry(actor.country) if actor.country else None
                 names |= {actor.name, entry.name if entry else ""}
-            actor_hits += wanted in names
+            totals[side] += 1
+            hits[side] += wanted in names
     rules_type = _labels(gold_type, types)
     rules_sub = _labels(gold_sub, subs)
     predicted_subs, info = learned("acled-sub-event", path, [r["text"] for r in records])
@@ -271,7 +279,10 @@ def acled_sample(path: str | Path, coder: TextCoder) -> Report:
         "sub_event_type_accuracy": sub_scores["accuracy"],
         "rules_event_type_weighted_f1": rules_type["weighted_f1"],
         "rules_sub_event_type_weighted_f1": rules_sub["weighted_f1"],
-        "actor_match": actor_hits / actor_total if actor_total else 0.0,
+        "actor_match": (hits["source"] + hits["target"])
+        / max(1, totals["source"] + totals["target"]),
+        "actor1_match": hits["source"] / max(1, totals["source"]),
+        "actor2_match": hits["target"] / max(1, totals["target"]),
         "fatalities_exact": deaths / total,
         "date_exact": dates / total,
         "country_accuracy": 0.0,

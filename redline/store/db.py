@@ -103,6 +103,12 @@ def _aware(value: datetime | None) -> datetime | None:
     return None if value is None else value.replace(tzinfo=UTC)
 
 
+def rolled_up(actor: dict[str, Any]) -> str:
+    """The state an actor (as stored) rolls up to: the last state in its sponsor chain."""
+    states = [s for s in actor.get("sponsors") or [] if len(s) == 3 and s.isupper()]
+    return states[-1] if states else str(actor["id"])
+
+
 def failure_id(failure: Failure) -> str:
     """Failures are keyed by what failed and why, so a rerun does not duplicate them."""
     key = "\x1f".join((failure.stage, failure.item, failure.kind, failure.message))
@@ -466,14 +472,29 @@ class Store:
             for table in ("articles", "events", "failures")
         }
 
-    def dyad_counts(self) -> list[tuple[str, str, int]]:
-        """(source id, target id, events) for every directed actor pair, most events first."""
-        rows = self._query(
-            """
-            SELECT s AS source, t AS target, count(*) AS n
-            FROM (SELECT unnest(source_ids) AS s, target_ids FROM events)
-                 CROSS JOIN LATERAL (SELECT unnest(target_ids) AS t)
-            GROUP BY s, t ORDER BY n DESC, s, t
-            """
+    def dyad_counts(self, *, rollup: bool = False) -> list[tuple[str, str, int]]:
+        """(source id, target id, events) for every directed actor pair, most events first.
+
+        With ``rollup``, each actor counts as the state its sponsor chain ends in (Kata'ib
+        Hezbollah as IRN), as stored on the event when it was coded; an event counts once
+        per pair even if several of its actors roll up to the same state.
+        """
+        if not rollup:
+            rows = self._query(
+                """
+                SELECT s AS source, t AS target, count(*) AS n
+                FROM (SELECT unnest(source_ids) AS s, target_ids FROM events)
+                     CROSS JOIN LATERAL (SELECT unnest(target_ids) AS t)
+                GROUP BY s, t ORDER BY n DESC, s, t
+                """
+            )
+            return [(row["source"], row["target"], int(row["n"])) for row in rows]
+        counts: dict[tuple[str, str], int] = {}
+        for row in self._query("SELECT source, target FROM events"):
+            sources = {rolled_up(a) for a in json.loads(row["source"])}
+            targets = {rolled_up(a) for a in json.loads(row["target"])}
+            for pair in {(s, t) for s in sources for t in targets}:
+                counts[pair] = counts.get(pair, 0) + 1
+        return sorted(
+            ((s, t, n) for (s, t), n in counts.items()), key=lambda x: (-x[2], x[0], x[1])
         )
-        return [(row["source"], row["target"], int(row["n"])) for row in rows]
