@@ -125,15 +125,19 @@ class Evidence:
 class EventDate:
     """When an event happened, with how precisely the text says so.
 
-    ``precision`` is one of ``day``, ``week``, ``month``, ``year``, ``range``. ``raw`` is
-    the time expression as written; ``fallback`` is true when no expression was found
-    and the publication (or ingest) date stands in.
+    ``precision`` is one of ``day``, ``week``, ``month``, ``year``, ``range`` (then
+    ``value`` is the start and ``end`` the end). ``raw`` is the time expression as written;
+    ``fallback`` is true when no expression was found and the reference date stands in.
+    ``basis`` says what the reference date was: ``publication``, or ``ingest`` when the
+    article gave no publication date.
     """
 
     value: date
     precision: str = "day"
     raw: str | None = None
     fallback: bool = False
+    end: date | None = None
+    basis: str = "publication"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

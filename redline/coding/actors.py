@@ -368,6 +368,17 @@ class ActorDictionary:
         for row in rows:
             if row.valid_from is None and row.valid_to is None:
                 return row
+        if rows and when is not None:
+            # A former official is still named after leaving office ("Soleimani" after his
+            # death): take the role nearest in time.
+            def distance(row: ActorEntry) -> int:
+                if row.valid_to and when > row.valid_to:
+                    return (when - row.valid_to).days
+                if row.valid_from and when < row.valid_from:
+                    return (row.valid_from - when).days
+                return 0
+
+            return min(rows, key=distance)
         return None
 
     def parents(self, actor_id: str, when: date | None = None) -> list[str]:

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from redline.coding.dates import event_date
 from redline.coding.lexicon import (
     ModeCue,
     Trigger,
@@ -31,7 +32,7 @@ from redline.coding.lexicon import (
     register_forms,
 )
 from redline.coding.mappings import lookup
-from redline.model import Article, EventCandidate, EventDate, Evidence, Realis
+from redline.model import Article, EventCandidate, Evidence, Realis
 
 STAGE = "coding.events.rules.v1"
 
@@ -344,12 +345,7 @@ class RuleCoder:
     def code(self, article: Article, sentence: Any, doc: Any) -> list[EventCandidate]:
         """All event candidates of one parsed sentence."""
         published = (article.published_at or article.ingested_at).date()
-        when = EventDate(
-            value=published,
-            precision="day",
-            raw=None,
-            fallback=True,
-        )
+        basis = "publication" if article.published_at else "ingest"
         hedged = bool(_HEDGES.search(doc.text))
         found: list[tuple[Any, Trigger]] = []
         for token in doc:
@@ -398,7 +394,7 @@ class RuleCoder:
                         quote=sentence.text,
                         trigger=f"{token.text}@{start + token.idx}",
                     ),
-                    date=when,
+                    date=event_date(doc.text, token.idx, published, basis=basis),
                     fatalities=(
                         fatalities(doc, token, assaults)
                         if trigger.event_type == "ASSAULT"

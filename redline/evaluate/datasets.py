@@ -250,7 +250,7 @@ def acled_sample(path: str | Path, coder: TextCoder) -> Report:
         event = main_event(result, prefer="hostile")
         fatalities = (event.fatalities if event else None) or 0
         deaths += fatalities == (record.get("fatalities") or 0)
-        if isinstance(event, Event) and event.date.value.isoformat() == record.get("event_date"):
+        if event is not None and event.date.value.isoformat() == record.get("event_date"):
             dates += 1
         for gold_actor, side in (("actor1", "source"), ("actor2", "target")):
             wanted = _actor_country(record.get(gold_actor))

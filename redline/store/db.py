@@ -75,6 +75,8 @@ _EVENT_SCHEMA = pa.schema(
         ("confidence", pa.float64()),
         ("cameo", pa.string()),
         ("intensity", pa.float64()),
+        ("date_end", pa.date32()),
+        ("date_basis", pa.string()),
     ]
 )
 _FAILURE_SCHEMA = pa.schema(
@@ -161,6 +163,8 @@ def _event_row(event: Event) -> dict[str, Any]:
         "confidence": event.confidence,
         "cameo": event.cameo,
         "intensity": event.intensity,
+        "date_end": event.date.end,
+        "date_basis": event.date.basis,
     }
 
 
@@ -181,6 +185,8 @@ def _event_from_row(row: dict[str, Any]) -> Event:
             precision=row["date_precision"],
             raw=row["date_raw"],
             fallback=row["date_fallback"],
+            end=row["date_end"],
+            basis=row["date_basis"] or "publication",
         ),
         event_type=row["event_type"],
         mode=row["mode"],

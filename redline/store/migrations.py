@@ -95,6 +95,12 @@ def _event_cameo_intensity(connection: Any) -> None:
     connection.execute("ALTER TABLE events ADD COLUMN intensity DOUBLE")
 
 
+@migration("0003_event_date_end_basis")
+def _event_date_end_basis(connection: Any) -> None:
+    connection.execute("ALTER TABLE events ADD COLUMN date_end DATE")
+    connection.execute("ALTER TABLE events ADD COLUMN date_basis VARCHAR")
+
+
 def apply(connection: Any) -> list[str]:
     """Apply pending migrations in one transaction each; return the names applied."""
     connection.execute(

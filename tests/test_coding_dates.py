@@ -1,0 +1,96 @@
+"""Event dates: time expressions resolved against the publication date, with precision."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from redline.coding.dates import event_date, find
+
+SATURDAY = date(2019, 12, 28)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "value", "precision"),
+    [
+        ("Rockets hit the base on Friday.", SATURDAY, date(2019, 12, 27), "day"),
+        ("Rockets hit the base on Saturday.", SATURDAY, SATURDAY, "day"),
+        ("Rockets hit the base on Sunday night.", SATURDAY, date(2019, 12, 22), "day"),
+        ("The attack on Dec. 27 killed a contractor.", SATURDAY, date(2019, 12, 27), "day"),
+        # Across a year boundary: "Dec. 30" read in January is last year's.
+        ("The strike on Dec. 30 killed two.", date(2020, 1, 3), date(2019, 12, 30), "day"),
+        ("Talks began on 2 January.", date(2020, 1, 3), date(2020, 1, 2), "day"),
+        # Across a month boundary.
+        ("It happened yesterday.", date(2020, 3, 1), date(2020, 2, 29), "day"),
+        ("Militias fired rockets two days ago.", date(2020, 1, 1), date(2019, 12, 30), "day"),
+        ("On 23 February 2022, locals killed a thief.", date(2022, 3, 1), date(2022, 2, 23), "day"),
+        ("On March 11, 2020, rockets hit Camp Taji.", date(2020, 3, 12), date(2020, 3, 11), "day"),
+        ("Tankers were attacked in May 2019.", date(2019, 9, 1), date(2019, 5, 1), "month"),
+        ("In March, protesters gathered.", date(2020, 1, 5), date(2019, 3, 1), "month"),
+        ("Iran was sanctioned in 2018.", SATURDAY, date(2018, 1, 1), "year"),
+        ("Militias fired rockets last week.", SATURDAY, date(2019, 12, 21), "week"),
+        ("Protests grew earlier this month.", SATURDAY, date(2019, 12, 1), "month"),
+    ],
+)
+def test_coding_dates_resolve(sentence: str, published: date, value: date, precision: str) -> None:
+    found = event_date(sentence, 10, published)
+    assert (found.value, found.precision) == (value, precision), found
+    assert found.raw and found.raw in sentence and not found.fallback
+
+
+@pytest.mark.parametrize(
+    ("sentence", "start", "end"),
+    [
+        ("Rocket attacks have hit bases since October.", date(2019, 10, 1), SATURDAY),
+        ("In the past six months, a dozen attacks hit bases.", date(2019, 7, 1), SATURDAY),
+    ],
+)
+def test_coding_dates_ranges(sentence: str, start: date, end: date) -> None:
+    found = event_date(sentence, 5, SATURDAY)
+    assert found.precision == "range" and found.end == end
+    assert found.value == start
+
+
+def test_coding_dates_nearest_expression_to_the_trigger_wins() -> None:
+    sentence = "On Friday officials said the strike on Dec. 20 killed two."
+    assert event_date(sentence, sentence.index("strike"), SATURDAY).value == date(2019, 12, 20)
+    assert event_date(sentence, 0, SATURDAY).value == date(2019, 12, 27)
+
+
+def test_coding_dates_fallback_is_flagged_with_its_basis() -> None:
+    found = event_date("Rockets hit the base.", 3, SATURDAY)
+    assert found.fallback and found.value == SATURDAY and found.basis == "publication"
+    ingest = event_date("Rockets hit the base.", 3, SATURDAY, basis="ingest")
+    assert ingest.fallback and ingest.basis == "ingest"
+
+
+def test_coding_dates_never_in_the_future() -> None:
+    assert event_date("The summit on 5 March 2030 was cancelled.", 4, SATURDAY).fallback
+
+
+@given(
+    st.dates(min_value=date(1990, 1, 1), max_value=date(2030, 12, 31)),
+    st.sampled_from(
+        [
+            "monday",
+            "friday",
+            "sunday",
+            "yesterday",
+            "last week",
+            "Dec. 31",
+            "1 January",
+            "in March",
+            "since October",
+            "three days ago",
+        ]
+    ),
+)
+def test_coding_dates_property_resolved_dates_are_not_after_publication(
+    published: date, expression: str
+) -> None:
+    for found in find(f"It happened {expression}.", published):
+        assert found.value <= published + timedelta(days=1)
+        assert found.value >= published - timedelta(days=366)
