@@ -170,6 +170,7 @@ class EventCandidate:
     evidence: Evidence
     date: EventDate
     fatalities: int | None = None
+    context: tuple[str, ...] = ()
     cameo: str | None = None
     intensity: float | None = None
     coder: str

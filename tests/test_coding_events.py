@@ -126,3 +126,13 @@ def test_coding_events_bad_lexicon_names_row_and_field(
     path.write_text(content)
     with pytest.raises(ConfigError, match=message):
         load_triggers(path)
+
+
+def test_coding_events_bad_contexts_file_names_row(tmp_path: Path) -> None:
+    from redline.coding.lexicon import load_contexts
+
+    path = tmp_path / "contexts.csv"
+    path.write_text("lemma,context\ntroop,militry\n")
+    with pytest.raises(ConfigError, match=r"row 2: unknown context 'militry'"):
+        load_contexts(path)
+    assert load_contexts()["sanction"] == "economic"

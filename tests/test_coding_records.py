@@ -74,6 +74,8 @@ def test_coding_records(stages: tuple[Any, RuleCoder, ActorResolver], case: dict
             assert event.mode == want["mode"], f"{key}: mode {event.mode!r}"
         if "fatalities" in want:
             assert event.fatalities == want["fatalities"], f"{key}: fatalities {event.fatalities}"
+        if "context" in want:
+            assert set(want["context"]) <= set(event.context), f"{key}: context {event.context}"
         if "source_sector" in want:
             assert event.source[0].sector == want["source_sector"], f"{key}: sector"
         assert event.evidence.quote == case["sentence"]

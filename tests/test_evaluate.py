@@ -105,7 +105,7 @@ CASES = [
     (
         "plover-gsr",
         "plover-gsr/records.dev.jsonl",
-        ["type_accuracy", "type_macro_f1", "source_match", "target_match"],
+        ["type_accuracy", "type_macro_f1", "source_match", "target_match", "context_match"],
     ),
     (
         "acled-sample",

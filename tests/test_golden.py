@@ -34,6 +34,7 @@ def brief(event: Event) -> dict[str, Any]:
         "date": event.date.value.isoformat(),
         "event_type": event.event_type,
         "mode": event.mode,
+        "context": list(event.context),
         "realis": str(event.realis),
         "source": [a.id for a in event.source],
         "target": [a.id for a in event.target],

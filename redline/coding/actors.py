@@ -546,6 +546,7 @@ class ActorResolver:
             fatalities=candidate.fatalities,
             cameo=candidate.cameo,
             intensity=candidate.intensity,
+            context=candidate.context,
         )
 
     def _first(self, phrases: Sequence[str], when: date) -> tuple[ActorRef, ...]:

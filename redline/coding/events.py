@@ -26,6 +26,7 @@ from redline.coding.lexicon import (
     Trigger,
     inflections,
     lemma,
+    load_contexts,
     load_modes,
     load_triggers,
     pos,
@@ -297,6 +298,7 @@ class RuleCoder:
             for triggers in table.values():
                 triggers.sort(key=lambda t: not t.needs)
         self.cues: list[ModeCue] = load_modes(modes)
+        self.contexts: dict[str, str] = load_contexts()
         forms: set[str] = set()
         for entry in [*self.verbs, *self.nouns]:
             forms |= inflections(entry.split()[0])
@@ -308,6 +310,7 @@ class RuleCoder:
         words |= {n for t in self.nouns.values() for x in t for n in x.needs}
         words |= _LIGHT_VERBS | _REQUEST_HEADS | _THREAT_HEADS | _FUTURE_HEADS | _DENY_HEADS
         words |= _CLAIM_HEADS | _SPEECH | _PEOPLE | {"kill", "die", "dead", "death", "toll"}
+        words |= set(self.contexts)
         register_forms(words)
 
     def may_hold_event(self, text: str) -> bool:
@@ -347,6 +350,9 @@ class RuleCoder:
         published = (article.published_at or article.ingested_at).date()
         basis = "publication" if article.published_at else "ingest"
         hedged = bool(_HEDGES.search(doc.text))
+        contexts = tuple(
+            dict.fromkeys(self.contexts[w] for w in (lemma(t) for t in doc) if w in self.contexts)
+        )
         found: list[tuple[Any, Trigger]] = []
         for token in doc:
             trigger = self._match(token)
@@ -400,6 +406,7 @@ class RuleCoder:
                         if trigger.event_type == "ASSAULT"
                         else None
                     ),
+                    context=contexts,
                     cameo=(mapping := lookup(trigger.event_type, mode)).cameo,
                     intensity=mapping.goldstein,
                     coder=STAGE,

@@ -290,3 +290,50 @@ def load_modes(path: str | Path | None = None) -> list[ModeCue]:
             raise ConfigError(f"{where}: field 'mode' is empty.")
         cues.append(ModeCue(row["lemma"].strip().lower(), event_type, mode))
     return cues
+
+
+CONTEXTS = frozenset(
+    {
+        "military",
+        "intelligence",
+        "terrorism",
+        "cbrn",
+        "cyber",
+        "territory",
+        "diplomatic",
+        "economic",
+        "legal",
+        "elections",
+        "political_institutions",
+        "human_rights",
+        "humanitarian",
+        "refugees",
+        "resources",
+        "religion_ethnicity",
+        "corruption",
+        "crime",
+        "peacekeeping",
+        "health",
+    }
+)
+"""Event contexts (PLOVER's topic tags) redline assigns from cue words."""
+
+
+def load_contexts(path: str | Path | None = None) -> dict[str, str]:
+    """Read and validate ``contexts.csv``: cue lemma -> context."""
+    origin, text = _read("contexts.csv", path)
+    table: dict[str, str] = {}
+    for number, row in enumerate(csv.DictReader(text.splitlines()), start=2):
+        lemma_, context = (
+            (row.get("lemma") or "").strip().lower(),
+            (row.get("context") or "").strip(),
+        )
+        if not lemma_:
+            raise ConfigError(f"{origin}, row {number}: field 'lemma' is empty.")
+        if context not in CONTEXTS:
+            raise ConfigError(
+                f"{origin}, row {number}: unknown context {context!r}; "
+                f"known contexts: {', '.join(sorted(CONTEXTS))}."
+            )
+        table[lemma_] = context
+    return table

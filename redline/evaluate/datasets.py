@@ -168,6 +168,21 @@ def _labels(gold: list[str], predicted: list[str]) -> Report:
     }
 
 
+GSR_CONTEXTS = {
+    "refugee": "refugees",
+    "political": "political_institutions",
+    "politics": "political_institutions",
+    "government": "political_institutions",
+    "election": "elections",
+    "rights": "human_rights",
+    "discrimination": "human_rights",
+    "resource": "resources",
+    "assets": "resources",
+    "religion": "religion_ethnicity",
+}
+"""Context names in the PLOVER gold records and the names redline uses."""
+
+
 def plover_gsr(path: str | Path, coder: TextCoder) -> Report:
     """PLOVER gold-standard records: event type, source and target codes."""
     records = read_jsonl(path)
@@ -175,10 +190,19 @@ def plover_gsr(path: str | Path, coder: TextCoder) -> Report:
     coded = coder.code([r["text"] for r in records])
     gold, predicted = [], []
     source_hits = source_total = target_hits = target_total = 0
+    context_hits = context_total = 0
     for record, result in zip(records, coded, strict=True):
         gold.append(PLOVER_RENAMES.get(record["event"], record["event"]))
         event = main_event(result)
         predicted.append(event.event_type if event else NONE)
+        wanted_contexts = {
+            GSR_CONTEXTS.get(c.strip(), c.strip())
+            for c in (record.get("context") or "").split(",")
+            if c.strip()
+        }
+        if wanted_contexts:
+            context_total += 1
+            context_hits += bool(wanted_contexts & set(event.context if event else ()))
         resolved = event if isinstance(event, Event) else None
         for side, actors in (
             ("source", resolved.source if resolved else ()),
@@ -199,6 +223,7 @@ def plover_gsr(path: str | Path, coder: TextCoder) -> Report:
         "type_macro_f1": labels["macro_f1"],
         "source_match": source_hits / source_total if source_total else 0.0,
         "target_match": target_hits / target_total if target_total else 0.0,
+        "context_match": context_hits / context_total if context_total else 0.0,
         "items": len(records),
         "per_class": labels["per_class"],
     }
