@@ -33,6 +33,15 @@ _PROXY = re.compile(rf"^[-\s]?({_PROXY_WORDS})\b")
 _PRO = re.compile(r"\bpro-?\s?$", re.IGNORECASE)
 
 
+def in_range(when: date | None, start: date | None, end: date | None) -> bool:
+    """True when ``when`` falls inside [start, end]; open ends and no date always match."""
+    if when is None:
+        return True
+    if start and when < start:
+        return False
+    return not (end and when > end)
+
+
 @dataclass(frozen=True, slots=True)
 class ActorEntry:
     """One row of the knowledge base: a named actor, or a country's state."""
@@ -49,11 +58,7 @@ class ActorEntry:
 
     def valid_on(self, when: date | None) -> bool:
         """True when the entry's date range covers ``when`` (or has no range)."""
-        if when is None:
-            return True
-        if self.valid_from and when < self.valid_from:
-            return False
-        return not (self.valid_to and when > self.valid_to)
+        return in_range(when, self.valid_from, self.valid_to)
 
 
 RELATIONS = ("sponsor", "part-of", "member-of", "umbrella")
@@ -77,11 +82,7 @@ class Affiliation:
 
     def valid_on(self, when: date | None) -> bool:
         """True when the edge held on ``when`` (or has no dates)."""
-        if when is None:
-            return True
-        if self.valid_from and when < self.valid_from:
-            return False
-        return not (self.valid_to and when > self.valid_to)
+        return in_range(when, self.valid_from, self.valid_to)
 
 
 @dataclass(frozen=True, slots=True)

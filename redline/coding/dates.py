@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from redline.coding.lexicon import NUMBER_WORDS
 from redline.model import EventDate
 
 _MONTHS = {
@@ -30,22 +31,7 @@ _MONTH = (
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _WEEKDAYS = {name.lower(): number for number, name in enumerate(calendar.day_name)}
-_NUMBERS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
+_NUMBERS = {**NUMBER_WORDS, "a": 1, "an": 1}
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [

@@ -22,6 +22,7 @@ from typing import Any
 
 from redline.coding.dates import event_date
 from redline.coding.lexicon import (
+    NUMBER_WORDS,
     ModeCue,
     Trigger,
     inflections,
@@ -104,36 +105,7 @@ _HEDGES = re.compile(
 )
 _MODALS = {"could", "would", "might", "may", "should", "can"}
 _SPEECH = {"say", "announce", "tell", "state", "add", "confirm", "declare", "write", "report"}
-_NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "hundred": 100,
-    "dozen": 12,
-    "dozens": 24,
-    "scores": 40,
-    "hundreds": 200,
-}
+_NUMBERS = {**NUMBER_WORDS, "dozen": 12, "dozens": 24, "scores": 40, "hundreds": 200}
 _PEOPLE = {
     "person",
     "people",
