@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -356,34 +357,34 @@ class RuleCoder:
                 or self._mode(token, trigger.event_type, instruments)
             )
             start = sentence.start
-            out.append(
-                EventCandidate(
+            candidate = EventCandidate(
+                article_id=article.id,
+                event_type=trigger.event_type,
+                mode=mode,
+                realis=realis,
+                source_text=tuple(_phrase(t) for t in sources if t is not None),
+                target_text=tuple(_phrase(t) for t in targets if t is not None),
+                evidence=Evidence(
                     article_id=article.id,
-                    event_type=trigger.event_type,
-                    mode=mode,
-                    realis=realis,
-                    source_text=tuple(_phrase(t) for t in sources if t is not None),
-                    target_text=tuple(_phrase(t) for t in targets if t is not None),
-                    evidence=Evidence(
-                        article_id=article.id,
-                        sentence=sentence.index,
-                        start=start,
-                        end=sentence.end,
-                        quote=sentence.text,
-                        trigger=f"{token.text}@{start + token.idx}",
-                    ),
-                    date=event_date(doc.text, token.idx, published, basis=basis),
-                    fatalities=(
-                        fatalities(doc, token, assaults)
-                        if trigger.event_type == "ASSAULT"
-                        else None
-                    ),
-                    context=contexts,
-                    cameo=(mapping := lookup(trigger.event_type, mode)).cameo,
-                    intensity=mapping.goldstein,
-                    coder=STAGE,
-                )
+                    sentence=sentence.index,
+                    start=start,
+                    end=sentence.end,
+                    quote=sentence.text,
+                    trigger=f"{token.text}@{start + token.idx}",
+                ),
+                date=event_date(doc.text, token.idx, published, basis=basis),
+                fatalities=(
+                    fatalities(doc, token, assaults) if trigger.event_type == "ASSAULT" else None
+                ),
+                context=contexts,
+                cameo=(mapping := lookup(trigger.event_type, mode)).cameo,
+                intensity=mapping.goldstein,
+                coder=STAGE,
             )
+            out.append(candidate)
+            commitment = _commitment(candidate)
+            if commitment is not None:
+                out.append(commitment)
         return out
 
     def _is_requested(self, token: Any, found: list[tuple[Any, Trigger]]) -> bool:
@@ -701,3 +702,32 @@ def _phrase(token: Any) -> str:
         adjacent = position + 1 < len(keep) and keep[position + 1].i == item.i + 1
         parts.append(item.text_with_ws if adjacent else item.text + " ")
     return "".join(parts).strip()
+
+
+def _commitment(candidate: EventCandidate) -> EventCandidate | None:
+    """The promise or threat a stated intention makes, as PLOVER codes it.
+
+    "Portugal will support Turkey's bid" is a future SUPPORT and, now, an AGREE (intent to
+    cooperate); "the party said it will boycott the elections" is a future PROTEST and,
+    now, a THREATEN. The future act keeps its own realis; the commitment is asserted.
+    """
+    # A planned deployment is aimed at a place or an ally's request, not at its target.
+    if candidate.realis is not Realis.FUTURE or candidate.event_type in {
+        "AGREE",
+        "THREATEN",
+        "MOBILIZE",
+    }:
+        return None
+    hostile = (candidate.intensity or 0.0) < 0
+    event_type = "THREATEN" if hostile else "AGREE"
+    mode = "violence" if hostile and candidate.event_type == "ASSAULT" else None
+    mapping = lookup(event_type, mode)
+    return replace(
+        candidate,
+        event_type=event_type,
+        mode=mode,
+        realis=Realis.ASSERTED,
+        fatalities=None,
+        cameo=mapping.cameo,
+        intensity=mapping.goldstein,
+    )
