@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= redline.duckdb
 
-.PHONY: demo test lint docs bench models clean
+.PHONY: demo test lint docs bench models phoenix clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ models: $(VENV)/.installed-dev
 	$(BIN)/redline train acled-sub-event --data $(DATA)
 	$(BIN)/redline train case2021 --data $(DATA)
 	$(BIN)/redline train pentaclass --data $(DATA)
+
+## Rebuild the fallback actor layer from the Phoenix/PETRARCH dictionaries.
+phoenix: $(VENV)/.installed
+	$(BIN)/python scripts/build_phoenix.py $(DATA)/actors/phoenix
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/throughput.py examples/

@@ -477,6 +477,67 @@ class ActorDictionary:
         return False
 
 
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'’.-]*")
+
+
+class BreadthIndex:
+    """The fallback layer: imported Phoenix persons and organisations, looked up by words.
+
+    It is consulted only for a phrase the curated dictionary finds nothing in, and matches
+    names of two or more words only (a lone surname is too often someone else). Lookup is
+    by word n-grams in a dict, so its 36,000 rows cost nothing when unused.
+    """
+
+    def __init__(self, rows: Iterable[dict[str, str]], origin: str) -> None:
+        self.origin = origin
+        self._rows: dict[tuple[str, ...], list[dict[str, str]]] = {}
+        for row in rows:
+            for alias in _split(row["aliases"]):
+                words = tuple(w.upper().rstrip(".") for w in _WORDS.findall(alias))
+                if len(words) >= 2:
+                    self._rows.setdefault(words, []).append(row)
+
+    @classmethod
+    def builtin(cls) -> BreadthIndex | None:
+        """The shipped layer (``phoenix.csv.gz``), or ``None`` where it was not built."""
+        import gzip
+
+        resource = resources.files("redline.data") / "actors" / "phoenix.csv.gz"
+        if not resource.is_file():
+            return None
+        text = gzip.decompress(resource.read_bytes()).decode("utf-8")
+        return cls(csv.DictReader(text.splitlines()), "phoenix.csv.gz")
+
+    def find(self, phrase: str, when: date | None) -> ActorRef | None:
+        """The longest known name in ``phrase`` whose dated code holds on ``when``."""
+        words = [w.upper().rstrip(".") for w in _WORDS.findall(phrase.replace("’", "'"))]
+        for size in range(min(6, len(words)), 1, -1):
+            for start in range(len(words) - size + 1):
+                rows = self._rows.get(tuple(words[start : start + size]))
+                if not rows:
+                    continue
+                valid = [
+                    r
+                    for r in rows
+                    if in_range(
+                        when,
+                        _date(r["valid_from"], self.origin, "valid_from"),
+                        _date(r["valid_to"], self.origin, "valid_to"),
+                    )
+                ]
+                row = (valid or rows)[0]
+                return ActorRef(
+                    id=row["id"],
+                    name=row["name"],
+                    country=row["country"] or None,
+                    sector=row["sector"] or None,
+                    sponsors=(row["sponsors"],) if row["sponsors"] else (),
+                    text=" ".join(words[start : start + size]).title(),
+                    reason=f"imported Phoenix entry ({row['note']}), not reviewed",
+                )
+        return None
+
+
 class ActorResolver:
     """Stage ``coding.actors.dictionary.v1``: event candidates in, events out.
 
@@ -494,9 +555,16 @@ class ActorResolver:
     produces = Event
 
     def __init__(
-        self, *, dictionary: ActorDictionary | None = None, extra: Sequence[str | Path] = ()
+        self,
+        *,
+        dictionary: ActorDictionary | None = None,
+        extra: Sequence[str | Path] = (),
+        breadth: BreadthIndex | None = None,
     ) -> None:
         self.dictionary = dictionary or ActorDictionary.builtin(extra)
+        # The fallback layer goes with the built-in dictionary only: tests and evaluations
+        # that bring their own dictionary (fictional states) must not see real people.
+        self.breadth = breadth if dictionary is not None else breadth or BreadthIndex.builtin()
 
     def __call__(self, batch: Sequence[EventCandidate]) -> list[Event]:
         groups: dict[tuple[object, ...], list[Event]] = {}
@@ -578,6 +646,9 @@ class ActorResolver:
         text = phrase.replace("’", "'")
         matches = kb.find(text)
         if not matches:
+            known = self.breadth.find(text, when) if self.breadth is not None else None
+            if known is not None:
+                return (known,)
             unknown = _unknown_group(text)
             return (unknown,) if unknown is not None else ()
         sponsors: list[str] = []

@@ -188,7 +188,18 @@ def event_date(
         >>> event_date("Rockets hit the base on Friday.", 7, date(2019, 12, 28)).value
         datetime.date(2019, 12, 27)
     """
-    expressions = find(text, published)
+    return nearest(text, find(text, published), trigger, published, basis=basis)
+
+
+def nearest(
+    text: str,
+    expressions: list[TimeExpression],
+    trigger: int | None,
+    published: date,
+    *,
+    basis: str = "publication",
+) -> EventDate:
+    """The event date from a sentence's expressions already found (see ``event_date``)."""
     if not expressions:
         return EventDate(value=published, precision="day", raw=None, fallback=True, basis=basis)
     anchor = trigger if trigger is not None else 0

@@ -21,7 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from redline.coding.dates import event_date
+from redline.coding.dates import find as find_dates
+from redline.coding.dates import nearest
 from redline.coding.lexicon import (
     NUMBER_WORDS,
     ModeCue,
@@ -199,7 +200,12 @@ def death_tolls(doc: Any) -> list[tuple[Any, int]]:
     return tolls
 
 
-def fatalities(doc: Any, trigger: Any = None, others: Sequence[Any] = ()) -> int | None:
+def fatalities(
+    doc: Any,
+    trigger: Any = None,
+    others: Sequence[Any] = (),
+    tolls: list[tuple[Any, int]] | None = None,
+) -> int | None:
     """The death toll a sentence states for an event, or for the sentence as a whole.
 
     With a trigger, only tolls tied to it count: the trigger itself ("killed"), a clause
@@ -209,7 +215,7 @@ def fatalities(doc: Any, trigger: Any = None, others: Sequence[Any] = ()) -> int
     came two days after a rocket attack killed a contractor" the death is the attack's.
     """
     best: int | None = None
-    for word, count in death_tolls(doc):
+    for word, count in death_tolls(doc) if tolls is None else tolls:
         if trigger is not None and not _owns(trigger, word, others):
             continue
         best = count if best is None else max(best, count)
@@ -285,6 +291,10 @@ class RuleCoder:
         words |= _CLAIM_HEADS | _SPEECH | _PEOPLE | {"kill", "die", "dead", "death", "toll"}
         words |= set(self.contexts)
         register_forms(words)
+        self._context_forms = frozenset(f for w in self.contexts for f in inflections(w))
+        # Every word a trigger can end in (its lemma, a noun's plural, a compound's head).
+        heads = {entry.split()[0] for entry in self.verbs} | {e.split()[-1] for e in self.nouns}
+        self._heads = frozenset(heads | {f for w in heads for f in inflections(w)})
 
     def may_hold_event(self, text: str) -> bool:
         """Cheap prefilter: does any word of ``text`` look like a trigger?"""
@@ -300,6 +310,10 @@ class RuleCoder:
 
     def _match(self, token: Any) -> Trigger | None:
         word = lemma(token)
+        surface = token.lower_
+        # Most tokens are no trigger at all: reject them before looking at their children.
+        if word not in self._heads and surface not in self._heads:
+            return None
         children = {lemma(c) for c in token.children} | {c.lower_ for c in token.children}
         candidates: list[Trigger] = []
         if pos(token) in {"VERB", "AUX"} or (pos(token) == "NOUN" and token.tag_.startswith("VB")):
@@ -307,7 +321,6 @@ class RuleCoder:
                 candidates += self.verbs.get(f"{word} {particle.lower_}", [])
             candidates += self.verbs.get(word, [])
         elif pos(token) in {"NOUN", "PROPN"}:
-            surface = token.lower_
             for key in dict.fromkeys((word, surface, surface.removesuffix("s"))):
                 candidates += self.nouns.get(key, [])
             for child in token.children:
@@ -324,7 +337,11 @@ class RuleCoder:
         basis = "publication" if article.published_at else "ingest"
         hedged = bool(_HEDGES.search(doc.text))
         contexts = tuple(
-            dict.fromkeys(self.contexts[w] for w in (lemma(t) for t in doc) if w in self.contexts)
+            dict.fromkeys(
+                self.contexts[word]
+                for word in (lemma(t) for t in doc if t.lower_ in self._context_forms)
+                if word in self.contexts
+            )
         )
         found: list[tuple[Any, Trigger]] = []
         for token in doc:
@@ -333,6 +350,9 @@ class RuleCoder:
                 found.append((token, trigger))
         by_index = {t.i: trig for t, trig in found}
         assaults = [t for t, trig in found if trig.event_type == "ASSAULT"]
+        # Both are per sentence, not per trigger.
+        tolls = death_tolls(doc) if assaults else []
+        expressions = find_dates(doc.text, published)
         out: list[EventCandidate] = []
         for token, trigger in found:
             if self._is_requested(token, found):
@@ -372,9 +392,11 @@ class RuleCoder:
                     quote=sentence.text,
                     trigger=f"{token.text}@{start + token.idx}",
                 ),
-                date=event_date(doc.text, token.idx, published, basis=basis),
+                date=nearest(doc.text, expressions, token.idx, published, basis=basis),
                 fatalities=(
-                    fatalities(doc, token, assaults) if trigger.event_type == "ASSAULT" else None
+                    fatalities(doc, token, assaults, tolls)
+                    if trigger.event_type == "ASSAULT"
+                    else None
                 ),
                 context=contexts,
                 cameo=(mapping := lookup(trigger.event_type, mode)).cameo,

@@ -173,3 +173,42 @@ def write_csv(dictionary: Path, out: Path, problems: list[str] | None = None) ->
         for row in rows:
             writer.writerow({**row, "note": f"imported from {dictionary.name}"})
     return len(rows)
+
+
+PHOENIX_FILES = (
+    "Phoenix.Countries.actors.txt",
+    "Phoenix.International.actors.txt",
+    "Phoenix.MilNonState.actors.txt",
+)
+
+
+def breadth_rows(folder: Path, countries: set[str], problems: list[str]) -> list[dict[str, str]]:
+    """Rows for the fallback layer: every coded person and organisation of the Phoenix files.
+
+    Bare country codes are left out: the curated countries file covers states, and the
+    Phoenix country entries also name cities, which are places, not actors. Each row keeps
+    the file and code it came from; persons roll up to their country.
+    """
+    rows: list[dict[str, str]] = []
+    for name in PHOENIX_FILES:
+        path = folder / name
+        for actor in parse(path.read_text("utf-8", errors="replace"), str(path), problems=problems):
+            if len(actor.code) <= 3:
+                continue
+            country = actor.code[:3] if actor.code[:3] in countries else ""
+            slug = re.sub(r"[^a-z0-9]+", "-", actor.names[0].lower()).strip("-")
+            rows.append(
+                {
+                    "id": f"phoenix:{slug}",
+                    "name": actor.names[0].title(),
+                    "aliases": "|".join(actor.names),
+                    "country": country,
+                    "sector": actor.code[3:6] if country else actor.code[:3],
+                    "type": "person" if name == PHOENIX_FILES[0] else "organisation",
+                    "sponsors": country,
+                    "valid_from": actor.valid_from.isoformat() if actor.valid_from else "",
+                    "valid_to": actor.valid_to.isoformat() if actor.valid_to else "",
+                    "note": f"{name} code {actor.code}",
+                }
+            )
+    return rows
