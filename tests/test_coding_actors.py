@@ -230,3 +230,52 @@ def test_coding_actors_plain_phrases_are_not_new_actors(
     resolver: ActorResolver, phrase: str
 ) -> None:
     assert resolver.resolve_phrase(phrase, DAY) == ()
+
+
+def test_coding_actors_breadth_layer_is_a_fallback() -> None:
+    from redline.coding.actors import BreadthIndex
+
+    rows = [
+        {
+            "id": "phoenix:arvedui-last-king",
+            "name": "Arvedui Last King",
+            "aliases": "ARVEDUI LAST KING|ARVEDUI",
+            "country": "GBR",
+            "sector": "GOV",
+            "type": "person",
+            "sponsors": "GBR",
+            "valid_from": "1990-01-01",
+            "valid_to": "1999-12-31",
+            "note": "test file code GBRGOV",
+        },
+        {
+            "id": "phoenix:tehran-friends",
+            "name": "Tehran Friends",
+            "aliases": "TEHRAN FRIENDS",
+            "country": "",
+            "sector": "NGO",
+            "type": "organisation",
+            "sponsors": "",
+            "valid_from": "",
+            "valid_to": "",
+            "note": "test",
+        },
+    ]
+    resolver = ActorResolver(breadth=BreadthIndex(rows, "test"))
+    (actor,) = resolver.resolve_phrase("King Arvedui Last King", date(1995, 1, 1))
+    assert (actor.id, actor.country, actor.sponsors) == (
+        "phoenix:arvedui-last-king",
+        "GBR",
+        ("GBR",),
+    )
+    assert actor.reason is not None and "not reviewed" in actor.reason
+    assert resolver.resolve_phrase("Arvedui", date(1995, 1, 1)) == (), "one word is not enough"
+    # Curated entries win: Tehran is a capital, so the imported group is never consulted.
+    assert [a.id for a in resolver.resolve_phrase("Tehran Friends", DAY)] == ["IRN"]
+
+
+def test_coding_actors_shipped_breadth_layer_knows_phoenix_people() -> None:
+    resolver = ActorResolver()
+    assert resolver.breadth is not None, "phoenix.csv.gz is missing: run make phoenix"
+    (actor,) = resolver.resolve_phrase("Paulin Obame Nguema", date(1995, 1, 1))
+    assert (actor.country, actor.sector) == ("GAB", "GOV")
