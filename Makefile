@@ -29,8 +29,8 @@ test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check redline tests bench
-	$(BIN)/ruff format --check redline tests bench
+	$(BIN)/ruff check redline tests bench scripts
+	$(BIN)/ruff format --check redline tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/cog --check docs/cli.md
 
