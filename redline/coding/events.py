@@ -36,6 +36,7 @@ from redline.coding.lexicon import (
     register_forms,
 )
 from redline.coding.mappings import lookup
+from redline.coding.places import Gazetteer
 from redline.model import Article, EventCandidate, Evidence, Realis
 
 STAGE = "coding.events.rules.v1"
@@ -278,6 +279,7 @@ class RuleCoder:
                 triggers.sort(key=lambda t: not t.needs)
         self.cues: list[ModeCue] = load_modes(modes)
         self.contexts: dict[str, str] = load_contexts()
+        self.gazetteer = Gazetteer.builtin()
         forms: set[str] = set()
         for entry in [*self.verbs, *self.nouns]:
             forms |= inflections(entry.split()[0])
@@ -353,6 +355,7 @@ class RuleCoder:
         # Both are per sentence, not per trigger.
         tolls = death_tolls(doc) if assaults else []
         expressions = find_dates(doc.text, published)
+        places = self.gazetteer.places(doc.text)
         out: list[EventCandidate] = []
         for token, trigger in found:
             if self._is_requested(token, found):
@@ -399,6 +402,7 @@ class RuleCoder:
                     else None
                 ),
                 context=contexts,
+                location=self.gazetteer.pick(places, token.idx),
                 cameo=(mapping := lookup(trigger.event_type, mode)).cameo,
                 intensity=mapping.goldstein,
                 coder=STAGE,

@@ -252,6 +252,15 @@ def _actor_country(name: str | None) -> str | None:
     return (match.group(1) or match.group(2)).strip() if match else None
 
 
+def _kilometres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance."""
+    from math import asin, cos, radians, sin, sqrt
+
+    dlat, dlon = radians(lat2 - lat1), radians(lon2 - lon1)
+    a = sin(dlat / 2) ** 2 + cos(radians(lat1)) * cos(radians(lat2)) * sin(dlon / 2) ** 2
+    return 6371.0 * 2 * asin(sqrt(a))
+
+
 def acled_sample(path: str | Path, coder: TextCoder) -> Report:
     """ACLED events: event type, sub-event type, actors, fatalities, date and place.
 
@@ -263,7 +272,7 @@ def acled_sample(path: str | Path, coder: TextCoder) -> Report:
     coded = coder.code([r["text"] for r in records])
     kb = coder.resolver.dictionary
     gold_type, gold_sub, types, subs = [], [], [], []
-    deaths = dates = 0
+    deaths = dates = countries = near = 0
     hits = {"source": 0, "target": 0}
     totals = {"source": 0, "target": 0}
     for record, result in zip(records, coded, strict=True):
@@ -277,6 +286,15 @@ def acled_sample(path: str | Path, coder: TextCoder) -> Report:
         deaths += fatalities == (record.get("fatalities") or 0)
         if event is not None and event.date.value.isoformat() == record.get("event_date"):
             dates += 1
+        place = event.location if event is not None else None
+        if place is not None and place.country:
+            entry = kb.entry(place.country)
+            countries += entry is not None and entry.name == record.get("country")
+            if place.lat is not None and place.lon is not None and record.get("latitude"):
+                distance = _kilometres(
+                    place.lat, place.lon, float(record["latitude"]), float(record["longitude"])
+                )
+                near += distance <= 25
         for gold_actor, side in (("actor1", "source"), ("actor2", "target")):
             wanted = _actor_country(record.get(gold_actor))
             if not wanted:
@@ -310,9 +328,9 @@ def acled_sample(path: str | Path, coder: TextCoder) -> Report:
         "actor2_match": hits["target"] / max(1, totals["target"]),
         "fatalities_exact": deaths / total,
         "date_exact": dates / total,
-        "country_accuracy": 0.0,
+        "country_accuracy": countries / total,
         "admin1_accuracy": 0.0,
-        "within_25km": 0.0,
+        "within_25km": near / total,
         "items": total,
         "per_class": {
             "event_type": type_scores["per_class"],
