@@ -85,10 +85,7 @@ class Gazetteer:
                 self.city_aliases.setdefault(name, []).append(city)
         self.countries = countries
         self._located = re.compile(_PREPOSITION + _NAME)
-        names = "|".join(re.escape(n) for n in sorted(countries, key=len, reverse=True))
-        self._country_names = (
-            re.compile(r"\b(" + names + r")\b", re.IGNORECASE) if countries else None
-        )
+        self._longest_country = max((len(n.split()) for n in countries), default=0)
 
     @classmethod
     def builtin(cls) -> Gazetteer:
@@ -216,12 +213,18 @@ class Gazetteer:
 
     def places(self, text: str, hints: Iterable[str] = ()) -> list[Found]:
         """Every place in a sentence, read in the light of the countries it names."""
-        named = (
-            {self.countries[m.group(1).lower()] for m in self._country_names.finditer(text)}
-            if self._country_names is not None
-            else set()
-        )
-        return self.find(text, set(hints) | named)
+        return self.find(text, set(hints) | self.named_countries(text))
+
+    def named_countries(self, text: str) -> set[str]:
+        """ISO3 codes of the countries a sentence names (word n-gram lookup: fast)."""
+        words = re.findall(r"[a-z][a-z'-]*", text.lower())
+        named: set[str] = set()
+        for size in range(1, self._longest_country + 1):
+            for start in range(len(words) - size + 1):
+                code = self.countries.get(" ".join(words[start : start + size]))
+                if code:
+                    named.add(code)
+        return named
 
     @staticmethod
     def pick(places: list[Found], trigger: int) -> Place | None:
