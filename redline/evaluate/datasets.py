@@ -121,6 +121,21 @@ def learned(
     return model.predict(texts), info
 
 
+def _rules_and_learned(
+    name: str,
+    path: str | Path,
+    records: list[dict[str, Any]],
+    coded: list[Coded],
+    gold: list[str],
+    rule_labels: list[str],
+) -> tuple[Report, Report, Report]:
+    """Scores of the shipped model (or of the rules, where none is shipped), the rules'
+    own scores, and what to report about the model."""
+    rules = _labels(gold, rule_labels)
+    predicted, info = learned(name, path, [r["text"] for r in records], coded)
+    return (_labels(gold, predicted) if predicted is not None else rules), rules, info
+
+
 def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
     """Records of a JSONL file; a bad line is an error naming the line."""
     records = []
@@ -358,9 +373,9 @@ def case2021_task2(path: str | Path, coder: TextCoder) -> Report:
     _require(records, ("text", "label"), path)
     coded = coder.code([r["text"] for r in records])
     gold = [r["label"] for r in records]
-    rules = _labels(gold, [_case_label(c) for c in coded])
-    predicted, info = learned("case2021", path, [r["text"] for r in records], coded)
-    scores = _labels(gold, predicted) if predicted is not None else rules
+    scores, rules, info = _rules_and_learned(
+        "case2021", path, records, coded, gold, [_case_label(c) for c in coded]
+    )
     return {
         **info,
         "weighted_f1": scores["weighted_f1"],
@@ -401,9 +416,9 @@ def conflibert_cameo(path: str | Path, coder: TextCoder) -> Report:
     if "label_name" in records[0]:
         coded = coder.code([r["text"] for r in records])
         gold = [r["label_name"] for r in records]
-        rules = _labels(gold, [_pentaclass(c) for c in coded])
-        predicted, info = learned("pentaclass", path, [r["text"] for r in records], coded)
-        scores = _labels(gold, predicted) if predicted is not None else rules
+        scores, rules, info = _rules_and_learned(
+            "pentaclass", path, records, coded, gold, [_pentaclass(c) for c in coded]
+        )
         return {
             **info,
             "pentaclass_accuracy": scores["accuracy"],
@@ -473,7 +488,8 @@ def petrarch_validation(path: str | Path, coder: TextCoder) -> Report:
     records = read_jsonl(file)
     _require(records, ("text", "codings"), file)
     if (file.parent / "dictionaries").is_dir():
-        coder = TextCoder(dictionary=_petrarch_dictionary(file), model=coder.model)
+        # Same loaded model, the dictionaries that ship beside the file.
+        coder = TextCoder(dictionary=_petrarch_dictionary(file), reuse=coder)
     coded = coder.code([r["text"] for r in records])
     roots = codes = items = quiet = quiet_total = 0
     gold_roots: list[str] = []
