@@ -234,15 +234,6 @@ class RunResult:
     skipped: int = 0
     sentences: int = 0
 
-    def __add__(self, other: RunResult) -> RunResult:
-        return RunResult(
-            articles=self.articles + other.articles,
-            events=self.events + other.events,
-            failures=self.failures + other.failures,
-            skipped=self.skipped + other.skipped,
-            sentences=self.sentences + other.sentences,
-        )
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RunSummary:
