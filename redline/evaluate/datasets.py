@@ -287,7 +287,8 @@ def acled_sample(path: str | Path, coder: TextCoder) -> Report:
     coded = coder.code([r["text"] for r in records])
     kb = coder.resolver.dictionary
     gold_type, gold_sub, types, subs = [], [], [], []
-    deaths = dates = countries = near = 0
+    deaths = dates = countries = regions = near = 0
+    gazetteer = coder.coder.gazetteer
     hits = {"source": 0, "target": 0}
     totals = {"source": 0, "target": 0}
     for record, result in zip(records, coded, strict=True):
@@ -303,8 +304,12 @@ def acled_sample(path: str | Path, coder: TextCoder) -> Report:
             dates += 1
         place = event.location if event is not None else None
         if place is not None and place.country:
-            entry = kb.entry(place.country)
-            countries += entry is not None and entry.name == record.get("country")
+            countries += gazetteer.countries.get((record.get("country") or "").lower()) == (
+                place.country
+            )
+            regions += bool(record.get("admin1")) and gazetteer.same_region(
+                place.country, place.admin1, record["admin1"]
+            )
             if place.lat is not None and place.lon is not None and record.get("latitude"):
                 distance = _kilometres(
                     place.lat, place.lon, float(record["latitude"]), float(record["longitude"])
@@ -344,7 +349,7 @@ def acled_sample(path: str | Path, coder: TextCoder) -> Report:
         "fatalities_exact": deaths / total,
         "date_exact": dates / total,
         "country_accuracy": countries / total,
-        "admin1_accuracy": 0.0,
+        "admin1_accuracy": regions / total,
         "within_25km": near / total,
         "items": total,
         "per_class": {
