@@ -129,7 +129,8 @@ class EventDate:
     ``value`` is the start and ``end`` the end). ``raw`` is the time expression as written;
     ``fallback`` is true when no expression was found and the reference date stands in.
     ``basis`` says what the reference date was: ``publication``, or ``ingest`` when the
-    article gave no publication date.
+    article gave no publication date; ``story`` when the sentence named no time and the
+    event takes the time an earlier sentence of the article gave.
     """
 
     value: date

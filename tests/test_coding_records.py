@@ -79,3 +79,28 @@ def test_coding_records(stages: tuple[Any, RuleCoder, ActorResolver], case: dict
         if "source_sector" in want:
             assert event.source[0].sector == want["source_sector"], f"{key}: sector"
         assert event.evidence.quote == case["sentence"]
+
+
+@pytest.mark.model
+def test_coding_records_later_sentences_keep_the_story_time_and_place(
+    stages: tuple[Any, RuleCoder, ActorResolver],
+) -> None:
+    parser, coder, _ = stages
+    text = (
+        "On 3 March 2020, gunmen attacked a checkpoint in Pirque (Cochabamba). "
+        "Police later arrested two suspects."
+    )
+    published = datetime(2020, 3, 10, tzinfo=UTC)
+    article = Article(
+        id=content_id(text),
+        origin="record",
+        text=text,
+        published_at=published,
+        ingested_at=published,
+    )
+    candidates = coder(parser([article]))
+    arrest = next((c for c in candidates if c.event_type == "COERCE"), None)
+    assert arrest is not None, f"the arrest was not coded: {candidates}"
+    assert arrest.date.value == date(2020, 3, 3), f"story time not kept: {arrest.date}"
+    assert arrest.date.basis == "story", arrest.date
+    assert arrest.location is not None and arrest.location.country == "BOL", arrest.location

@@ -37,7 +37,7 @@ from redline.coding.lexicon import (
 )
 from redline.coding.mappings import lookup
 from redline.coding.places import Found, Gazetteer
-from redline.model import Article, EventCandidate, Evidence, Realis
+from redline.model import Article, EventCandidate, EventDate, Evidence, Realis
 
 STAGE = "coding.events.rules.v1"
 
@@ -246,13 +246,14 @@ def _owns(trigger: Any, word: Any, others: Sequence[Any]) -> bool:
 
 
 class _Story:
-    """An article's countries (they settle ambiguous place names) and its last place."""
+    """An article's countries (they settle ambiguous place names), last place and last time."""
 
-    __slots__ = ("countries", "scene")
+    __slots__ = ("countries", "scene", "when")
 
     def __init__(self, countries: set[str]) -> None:
         self.countries = countries
         self.scene: Found | None = None
+        self.when: EventDate | None = None
 
 
 class RuleCoder:
@@ -383,6 +384,8 @@ class RuleCoder:
         elif story.scene is not None:
             # A sentence that names no place goes on where the story last was.
             places = [story.scene]
+        if expressions:
+            story.when = nearest(doc.text, expressions, 0, published, basis=basis)
         out: list[EventCandidate] = []
         for token, trigger in found:
             if self._is_requested(token, found):
@@ -399,6 +402,10 @@ class RuleCoder:
             else:
                 sources, targets, instruments = self._noun_arguments(token, verb)
             realis, attributed = self._realis(token, hedged, verb)
+            when = nearest(doc.text, expressions, token.idx, published, basis=basis)
+            if when.fallback and story.when is not None:
+                # A sentence that names no time goes on at the story's last time.
+                when = replace(story.when, basis="story")
             if attributed is not None:
                 sources = [attributed, *sources]
             mode = (
@@ -422,7 +429,7 @@ class RuleCoder:
                     quote=sentence.text,
                     trigger=f"{token.text}@{start + token.idx}",
                 ),
-                date=nearest(doc.text, expressions, token.idx, published, basis=basis),
+                date=when,
                 fatalities=(
                     fatalities(doc, token, assaults, tolls)
                     if trigger.event_type == "ASSAULT"
