@@ -134,7 +134,10 @@ class _Bar:
 
 
 def _summary(summary: Any) -> str:
-    text = f"{summary.articles} articles, {summary.events} events, {summary.failures} failures"
+    text = f"{summary.articles} articles, {summary.events} mentions"
+    if summary.incidents:
+        text += f" (store: {summary.incidents} events)"
+    text += f", {summary.failures} failures"
     if summary.skipped:
         text += f" ({summary.skipped} articles already stored)"
     if summary.failures:
@@ -237,6 +240,8 @@ def _actor_names(actors: list[dict[str, Any]]) -> str:
     default="table",
     show_default=True,
 )
+@click.option("--mentions", is_flag=True, help="Show the reports behind each event, and why.")
+@click.option("--raw", is_flag=True, help="List every coded report (mention), not events.")
 @click.pass_context
 def events(
     ctx: click.Context,
@@ -247,10 +252,15 @@ def events(
     until: date | None,
     limit: int | None,
     output: str,
+    mentions: bool,
+    raw: bool,
 ) -> None:
-    """List stored events, with the sentence each came from."""
+    """List events (reports of one real-world event merged), with their evidence."""
     from redline.store.codec import event_to_dict
 
+    if not raw:
+        _incidents(ctx, db, actor, event_type, since, until, limit, output, mentions)
+        return
     found = _read_store(
         ctx,
         db,
@@ -327,6 +337,150 @@ def events(
         Console(width=None if sys.stdout.isatty() else 160).print(table)
 
 
+def _incidents(
+    ctx: click.Context,
+    db: str | None,
+    actor: str | None,
+    event_type: str | None,
+    since: date | None,
+    until: date | None,
+    limit: int | None,
+    output: str,
+    mentions: bool,
+) -> None:
+    from redline.store.codec import event_to_dict
+    from redline.store.incidents import to_dict
+
+    def read(store: Any) -> list[dict[str, Any]]:
+        found = store.incidents(
+            actor=actor,
+            event_type=event_type,
+            since=since,
+            until=until,
+            limit=limit,
+            with_links=mentions,
+        )
+        rows = [to_dict(i) for i in found]
+        if mentions:
+            wanted = {m for i in found for m in i.mentions}
+            reports = {e.id: event_to_dict(e) for e in store.mentions(wanted)}
+            for row, incident in zip(rows, found, strict=True):
+                row["reports"] = [
+                    {**reports[link.mention], "why": link.reason}
+                    for link in incident.links
+                    if link.mention in reports
+                ]
+        return rows
+
+    rows = _read_store(ctx, db, read)
+    if output == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    if output == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if output == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        columns = ["id", "date", "event_type", "mode", "realis", "source", "target", "place"]
+        columns += ["country", "dead_low", "dead_best", "dead_high", "mentions", "articles"]
+        columns += ["sources", "first_reported", "quote"]
+        writer.writerow(columns)
+        for row in rows:
+            dead = row["fatalities"] or {}
+            place = row["location"] or {}
+            writer.writerow(
+                [
+                    row["id"],
+                    row["date"],
+                    row["event_type"],
+                    row["mode"] or "",
+                    row["realis"],
+                    "|".join(a["id"] for a in row["source"]),
+                    "|".join(a["id"] for a in row["target"]),
+                    place.get("name") or "",
+                    place.get("country") or "",
+                    dead.get("low", ""),
+                    dead.get("best", ""),
+                    dead.get("high", ""),
+                    row["mentions"],
+                    row["articles"],
+                    row["sources"],
+                    row["first_reported"] or "",
+                    row["quote"],
+                ]
+            )
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} events", show_lines=mentions)
+    for column in ("date", "type", "realis", "source", "target", "place", "dead", "reports"):
+        table.add_column(column, overflow="fold")
+    table.add_column("first report" if not mentions else "reports and why", overflow="fold")
+    for row in rows:
+        kind = row["event_type"] + (f":{row['mode']}" if row["mode"] else "")
+        dead = row["fatalities"]
+        toll = ""
+        if dead:
+            toll = str(dead["best"])
+            if dead["low"] != dead["high"]:
+                toll += f" ({dead['low']}-{dead['high']})"
+        if mentions:
+            evidence = "\n".join(
+                f"- {_shorten(r['evidence']['quote'], 160)} [{r['evidence']['article_id'][:8]}; "
+                f"{r['why']}]"
+                for r in row.get("reports", [])
+            )
+        else:
+            evidence = _shorten(row["quote"], 200)
+        table.add_row(
+            row["date"],
+            kind,
+            row["realis"],
+            _actor_names(row["source"]),
+            _actor_names(row["target"]),
+            (row["location"] or {}).get("name") or "",
+            toll,
+            f"{row['mentions']}/{row['articles']}/{row['sources']}",
+            evidence,
+        )
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
+    click.echo("reports = mentions/articles/independent sources")
+
+
+@cli.command()
+@db_option
+@click.option("--rebuild", is_flag=True, help="Recompute every event from its mentions.")
+@click.option("--radius-km", type=float, default=None, help="Precise places further apart differ.")
+@click.option(
+    "--slack-days", type=int, default=None, help="Day-precise dates this far apart agree."
+)
+@click.pass_context
+def consolidate(
+    ctx: click.Context,
+    db: str | None,
+    rebuild: bool,
+    radius_km: float | None,
+    slack_days: int | None,
+) -> None:
+    """Merge the reports of one real-world event into one event (runs after every coding)."""
+    from redline.consolidate.update import consolidate as run_consolidation
+    from redline.consolidate.update import rules_from
+    from redline.store import Store
+
+    with _errors():
+        settings = _settings(ctx, db=db, merge_radius_km=radius_km, merge_slack_days=slack_days)
+        with Store(settings.db) as store:
+            report = run_consolidation(store, rules_from(settings), rebuild=rebuild)
+    click.echo(
+        f"{report.mentions} mentions grouped ({report.regrouped} regrouped with their "
+        f"neighbours); events {report.events_before} -> {report.events_after}"
+    )
+
+
 @cli.command()
 @db_option
 @click.option("--format", "output", type=click.Choice(["table", "jsonl"]), default="table")
@@ -351,10 +505,11 @@ def failures(ctx: click.Context, db: str | None, output: str) -> None:
 @db_option
 @click.option("--limit", type=int, default=20, show_default=True, help="Most dyads shown.")
 @click.option("--rollup", is_flag=True, help="Count proxies under their sponsor state (KH as IRN).")
+@click.option("--mentions", is_flag=True, help="Count every report, not events.")
 @click.pass_context
-def dyads(ctx: click.Context, db: str | None, limit: int, rollup: bool) -> None:
+def dyads(ctx: click.Context, db: str | None, limit: int, rollup: bool, mentions: bool) -> None:
     """Count events per directed actor pair (source -> target)."""
-    counts = _read_store(ctx, db, lambda store: store.dyad_counts(rollup=rollup))
+    counts = _read_store(ctx, db, lambda store: store.dyad_counts(rollup=rollup, mentions=mentions))
     if not counts:
         click.echo("No dyads: no event has both a source and a target.")
         return

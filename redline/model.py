@@ -246,6 +246,8 @@ class RunSummary:
     skipped: int = 0
     sentences: int = 0
     failure_kinds: dict[str, int] = field(default_factory=dict)
+    incidents: int = 0
+    """Consolidated events in the store after the run (0 when the run coded nothing)."""
 
     def add(self, result: RunResult) -> RunSummary:
         """Return the summary with one more batch counted."""
@@ -259,4 +261,5 @@ class RunSummary:
             skipped=self.skipped + result.skipped,
             sentences=self.sentences + result.sentences,
             failure_kinds=kinds,
+            incidents=self.incidents,
         )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import islice, pairwise
 from typing import Any, Protocol
@@ -308,7 +308,11 @@ class Pipeline:
                 )
             )
             progress("code", len(result.articles), total)
-        return summary
+        from redline.consolidate.update import consolidate, rules_from
+
+        # Mentions left ungrouped by an earlier, killed run are picked up here too.
+        report = consolidate(store, rules_from(self.settings))
+        return replace(summary, incidents=report.events_after)
 
     def run(
         self,
@@ -328,6 +332,7 @@ class Pipeline:
             failures=ingested.failures + coded.failures,
             skipped=ingested.skipped,
             sentences=coded.sentences,
+            incidents=coded.incidents,
             failure_kinds={
                 k: ingested.failure_kinds.get(k, 0) + coded.failure_kinds.get(k, 0)
                 for k in {**ingested.failure_kinds, **coded.failure_kinds}

@@ -36,6 +36,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("min_chars", 120, "Shortest article body, in characters, worth coding."),
     Setting("languages", "en", "Comma-separated ISO 639-1 codes of languages the coder reads."),
     Setting("actors", "", "Extra actor CSV file that extends or overrides the built-in one."),
+    Setting("merge_radius_km", 15.0, "Two reports at precise places further apart are two events."),
+    Setting(
+        "merge_coarse_radius_km", 50.0, "The same when a place is only near a town or district."
+    ),
+    Setting("merge_slack_days", 1, "Day-precise dates this many days apart can be one event."),
+    Setting(
+        "merge_lookback_days", 3, "A report with no date may be about an event this much older."
+    ),
+    Setting("merge_duplicate_similarity", 0.5, "Share of 5-grams that makes two articles copies."),
 )
 
 
@@ -52,6 +61,11 @@ class Settings:
     min_chars: int = 120
     languages: str = "en"
     actors: str = ""
+    merge_radius_km: float = 15.0
+    merge_coarse_radius_km: float = 50.0
+    merge_slack_days: int = 1
+    merge_lookback_days: int = 3
+    merge_duplicate_similarity: float = 0.5
 
     @property
     def language_codes(self) -> frozenset[str]:

@@ -69,7 +69,7 @@ def test_cli_run_events_failures(corpus: Path, tmp_path: Path) -> None:
     assert code == 0, output
     assert "1 articles, " in output and "2 failures" in output
 
-    code, output = invoke("events", "--db", db, "--format", "jsonl")
+    code, output = invoke("events", "--db", db, "--format", "jsonl", "--raw")
     events = [json.loads(line) for line in output.splitlines()]
     assert events, "no events coded"
     for event in events:
@@ -114,6 +114,17 @@ def test_cli_run_events_failures(corpus: Path, tmp_path: Path) -> None:
     code, output = invoke("events", "--db", db)
     assert code == 0 and "Kata'ib Hezbollah" in output
 
+    code, output = invoke("events", "--db", db, "--format", "jsonl", "--mentions")
+    merged = [json.loads(line) for line in output.splitlines()]
+    assert merged and len(merged) <= len(events), "consolidation made more events than mentions"
+    for event in merged:
+        assert {"id", "mentions", "articles", "sources", "fatalities", "reports"} <= set(event)
+        assert event["mentions"] == len(event["reports"]) >= 1, event
+        assert all(r["why"] for r in event["reports"]), "a report without its merge reason"
+
+    code, output = invoke("consolidate", "--db", db, "--rebuild")
+    assert code == 0 and f"events {len(merged)} -> {len(merged)}" in output, output
+
     code, output = invoke("failures", "--db", db)
     assert "unsupported language: de" in output and "empty" in output
 
@@ -121,7 +132,7 @@ def test_cli_run_events_failures(corpus: Path, tmp_path: Path) -> None:
     assert "kataib-hezbollah -> USA" in output
 
     code, output = invoke("run", str(corpus), "--db", db)
-    assert "0 articles, 0 events" in output and "1 articles already stored" in output
+    assert "0 articles, 0 mentions" in output and "1 articles already stored" in output
 
 
 def test_cli_missing_store_is_one_sentence(tmp_path: Path) -> None:

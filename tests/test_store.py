@@ -69,7 +69,7 @@ def test_store_append_is_idempotent(store: Store, make_article: Callable[..., Ar
     batch = RunResult(articles=(article,), events=(make_event(article),), failures=(failure(),))
     store.append(batch, coded_by="coding.events.rules.v1")
     store.append(batch, coded_by="coding.events.rules.v1")
-    assert store.counts() == {"articles": 1, "events": 1, "failures": 1}
+    assert store.counts() == {"articles": 1, "events": 1, "incidents": 0, "failures": 1}
 
 
 def test_store_recoding_replaces_old_events_of_that_coder(
@@ -133,7 +133,7 @@ def test_store_filters_events(store: Store, make_article: Callable[..., Article]
     assert [e.id for e in store.events(since=date(2019, 12, 30))] == [protest.id]
     assert [e.id for e in store.events(until=date(2019, 12, 30))] == [strike.id]
     assert len(store.events(limit=1)) == 1
-    assert store.dyad_counts() == [("IRQ", "USA", 1), ("kataib-hezbollah", "USA", 1)]
+    assert store.dyad_counts(mentions=True) == [("IRQ", "USA", 1), ("kataib-hezbollah", "USA", 1)]
 
 
 def test_store_failures_are_listed_once(store: Store) -> None:
@@ -171,7 +171,7 @@ def test_store_failed_batch_leaves_nothing(
     bad = make_event(article, event_type=None)  # violates NOT NULL
     with pytest.raises(StoreError):
         store.append(RunResult(articles=(article,), events=(bad,)), coded_by="c")
-    assert store.counts() == {"articles": 0, "events": 0, "failures": 0}
+    assert store.counts() == {"articles": 0, "events": 0, "incidents": 0, "failures": 0}
 
 
 actors = st.builds(

@@ -14,12 +14,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
 
 from redline.errors import SchemaVersionError, StoreError
+
+if TYPE_CHECKING:
+    from redline.consolidate.cluster import Incident
 from redline.model import (
     Article,
     Event,
@@ -455,6 +458,35 @@ class Store:
             parameters.append(until)
         return clauses, parameters
 
+    def mentions(self, ids: Iterable[str]) -> list[Event]:
+        """Mentions (coded reports) by id, ordered by date then id."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return []
+        rows = self._query(
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE list_contains(?, id) ORDER BY date, id",
+            [wanted],
+        )
+        return [_event_from_row(row) for row in rows]
+
+    def incidents(
+        self,
+        *,
+        actor: str | None = None,
+        event_type: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int | None = None,
+        with_links: bool = False,
+    ) -> list[Incident]:
+        """Consolidated events matching the filters (as ``events``), by date then id."""
+        from redline.store import incidents
+
+        clauses, parameters = self._event_filters(actor, event_type, since, until)
+        return incidents.read(
+            self, clauses=clauses, parameters=parameters, limit=limit, with_links=with_links
+        )
+
     def failures(self) -> list[Failure]:
         """Every recorded failure, newest first."""
         rows = self._query(
@@ -475,28 +507,33 @@ class Store:
         """Row counts of the main tables."""
         return {
             table: int(self._query(f"SELECT count(*) AS n FROM {table}")[0]["n"])
-            for table in ("articles", "events", "failures")
+            for table in ("articles", "events", "incidents", "failures")
         }
 
-    def dyad_counts(self, *, rollup: bool = False) -> list[tuple[str, str, int]]:
+    def dyad_counts(
+        self, *, rollup: bool = False, mentions: bool = False
+    ) -> list[tuple[str, str, int]]:
         """(source id, target id, events) for every directed actor pair, most events first.
+
+        Counts consolidated events; with ``mentions``, every coded report instead.
 
         With ``rollup``, each actor counts as the state its sponsor chain ends in (Kata'ib
         Hezbollah as IRN), as stored on the event when it was coded; an event counts once
         per pair even if several of its actors roll up to the same state.
         """
+        table = "events" if mentions else "incidents"
         if not rollup:
             rows = self._query(
-                """
+                f"""
                 SELECT s AS source, t AS target, count(*) AS n
-                FROM (SELECT unnest(source_ids) AS s, target_ids FROM events)
+                FROM (SELECT unnest(source_ids) AS s, target_ids FROM {table})
                      CROSS JOIN LATERAL (SELECT unnest(target_ids) AS t)
                 GROUP BY s, t ORDER BY n DESC, s, t
                 """
             )
             return [(row["source"], row["target"], int(row["n"])) for row in rows]
         counts: dict[tuple[str, str], int] = {}
-        for row in self._query("SELECT source, target FROM events"):
+        for row in self._query(f"SELECT source, target FROM {table}"):
             sources = {rolled_up(a) for a in json.loads(row["source"])}
             targets = {rolled_up(a) for a in json.loads(row["target"])}
             for pair in {(s, t) for s in sources for t in targets}:

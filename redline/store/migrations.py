@@ -101,6 +101,48 @@ def _event_date_end_basis(connection: Any) -> None:
     connection.execute("ALTER TABLE events ADD COLUMN date_basis VARCHAR")
 
 
+@migration("0004_incidents")
+def _incidents(connection: Any) -> None:
+    # An incident is one real-world event; the events table holds its mentions.
+    connection.execute(
+        """
+        CREATE TABLE incidents (
+            id VARCHAR PRIMARY KEY,
+            event_type VARCHAR NOT NULL,
+            mode VARCHAR,
+            realis VARCHAR NOT NULL,
+            source VARCHAR NOT NULL,
+            target VARCHAR NOT NULL,
+            source_ids VARCHAR[] NOT NULL,
+            target_ids VARCHAR[] NOT NULL,
+            date DATE NOT NULL,
+            date_precision VARCHAR NOT NULL,
+            date_end DATE,
+            date_fallback BOOLEAN NOT NULL,
+            location VARCHAR,
+            fatalities VARCHAR,
+            fatalities_best INTEGER,
+            mentions INTEGER NOT NULL,
+            articles INTEGER NOT NULL,
+            sources INTEGER NOT NULL,
+            first_reported TIMESTAMP,
+            cameo VARCHAR,
+            intensity DOUBLE,
+            quote VARCHAR NOT NULL
+        )
+        """
+    )
+    connection.execute(
+        """
+        CREATE TABLE incident_mentions (
+            incident_id VARCHAR NOT NULL,
+            mention_id VARCHAR NOT NULL PRIMARY KEY,
+            reason VARCHAR NOT NULL
+        )
+        """
+    )
+
+
 def apply(connection: Any) -> list[str]:
     """Apply pending migrations in one transaction each; return the names applied."""
     connection.execute(
