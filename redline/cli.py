@@ -269,6 +269,90 @@ def events(
         ),
     )
     rows = [event_to_dict(e) for e in found]
+    if _emit(rows, output, _MENTION_COLUMNS, _mention_csv):
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} events", show_lines=False)
+    for column in ("date", "type", "realis", "source", "target", "dead", "quote"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        kind = row["event_type"] + (f":{row['mode']}" if row["mode"] else "")
+        table.add_row(
+            row["date"],
+            kind,
+            row["realis"],
+            _actor_names(row["source"]),
+            _actor_names(row["target"]),
+            "" if row["fatalities"] is None else str(row["fatalities"]),
+            _shorten(row["evidence"]["quote"], 200),
+        )
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
+
+
+_MENTION_COLUMNS = ["id", "date", "event_type", "mode", "realis", "source", "target"]
+_MENTION_COLUMNS += ["fatalities", "article_id", "sentence", "start", "end", "quote", "coder"]
+_EVENT_COLUMNS = ["id", "date", "event_type", "mode", "realis", "source", "target", "place"]
+_EVENT_COLUMNS += ["country", "dead_low", "dead_best", "dead_high", "mentions", "articles"]
+_EVENT_COLUMNS += ["sources", "first_reported", "quote"]
+
+
+def _ids(actors: list[dict[str, Any]]) -> str:
+    return "|".join(a["id"] for a in actors)
+
+
+def _mention_csv(row: dict[str, Any]) -> list[Any]:
+    evidence = row["evidence"]
+    return [
+        row["id"],
+        row["date"],
+        row["event_type"],
+        row["mode"] or "",
+        row["realis"],
+        _ids(row["source"]),
+        _ids(row["target"]),
+        "" if row["fatalities"] is None else row["fatalities"],
+        evidence["article_id"],
+        evidence["sentence"],
+        evidence["start"],
+        evidence["end"],
+        evidence["quote"],
+        row["coder"],
+    ]
+
+
+def _event_csv(row: dict[str, Any]) -> list[Any]:
+    dead = row["fatalities"] or {}
+    place = row["location"] or {}
+    return [
+        row["id"],
+        row["date"],
+        row["event_type"],
+        row["mode"] or "",
+        row["realis"],
+        _ids(row["source"]),
+        _ids(row["target"]),
+        place.get("name") or "",
+        place.get("country") or "",
+        dead.get("low", ""),
+        dead.get("best", ""),
+        dead.get("high", ""),
+        row["mentions"],
+        row["articles"],
+        row["sources"],
+        row["first_reported"] or "",
+        row["quote"],
+    ]
+
+
+def _emit(
+    rows: list[dict[str, Any]],
+    output: str,
+    columns: list[str],
+    to_csv: Callable[[dict[str, Any]], list[Any]],
+) -> bool:
+    """Print rows as JSON lines, a JSON array or CSV; False when a table is wanted instead."""
     if output == "jsonl":
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
@@ -277,64 +361,12 @@ def events(
     elif output == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(
-            [
-                "id",
-                "date",
-                "event_type",
-                "mode",
-                "realis",
-                "source",
-                "target",
-                "fatalities",
-                "article_id",
-                "sentence",
-                "start",
-                "end",
-                "quote",
-                "coder",
-            ]
-        )
-        for row in rows:
-            evidence = row["evidence"]
-            writer.writerow(
-                [
-                    row["id"],
-                    row["date"],
-                    row["event_type"],
-                    row["mode"] or "",
-                    row["realis"],
-                    "|".join(a["id"] for a in row["source"]),
-                    "|".join(a["id"] for a in row["target"]),
-                    "" if row["fatalities"] is None else row["fatalities"],
-                    evidence["article_id"],
-                    evidence["sentence"],
-                    evidence["start"],
-                    evidence["end"],
-                    evidence["quote"],
-                    row["coder"],
-                ]
-            )
+        writer.writerow(columns)
+        writer.writerows(to_csv(row) for row in rows)
         click.echo(buffer.getvalue(), nl=False)
     else:
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(title=f"{len(rows)} events", show_lines=False)
-        for column in ("date", "type", "realis", "source", "target", "dead", "quote"):
-            table.add_column(column, overflow="fold")
-        for row in rows:
-            kind = row["event_type"] + (f":{row['mode']}" if row["mode"] else "")
-            table.add_row(
-                row["date"],
-                kind,
-                row["realis"],
-                _actor_names(row["source"]),
-                _actor_names(row["target"]),
-                "" if row["fatalities"] is None else str(row["fatalities"]),
-                _shorten(row["evidence"]["quote"], 200),
-            )
-        Console(width=None if sys.stdout.isatty() else 160).print(table)
+        return False
+    return True
 
 
 def _incidents(
@@ -373,45 +405,7 @@ def _incidents(
         return rows
 
     rows = _read_store(ctx, db, read)
-    if output == "jsonl":
-        for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
-        return
-    if output == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if output == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        columns = ["id", "date", "event_type", "mode", "realis", "source", "target", "place"]
-        columns += ["country", "dead_low", "dead_best", "dead_high", "mentions", "articles"]
-        columns += ["sources", "first_reported", "quote"]
-        writer.writerow(columns)
-        for row in rows:
-            dead = row["fatalities"] or {}
-            place = row["location"] or {}
-            writer.writerow(
-                [
-                    row["id"],
-                    row["date"],
-                    row["event_type"],
-                    row["mode"] or "",
-                    row["realis"],
-                    "|".join(a["id"] for a in row["source"]),
-                    "|".join(a["id"] for a in row["target"]),
-                    place.get("name") or "",
-                    place.get("country") or "",
-                    dead.get("low", ""),
-                    dead.get("best", ""),
-                    dead.get("high", ""),
-                    row["mentions"],
-                    row["articles"],
-                    row["sources"],
-                    row["first_reported"] or "",
-                    row["quote"],
-                ]
-            )
-        click.echo(buffer.getvalue(), nl=False)
+    if _emit(rows, output, _EVENT_COLUMNS, _event_csv):
         return
     from rich.console import Console
     from rich.table import Table

@@ -31,6 +31,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from importlib import resources
+from math import asin, cos, radians, sin, sqrt
 
 from redline.model import Place
 
@@ -59,6 +60,13 @@ _GENERIC_WORDS = (
     "administrative krai kray voivodeship canton parish zone area and special mayorality"
 )
 _GENERIC = frozenset(_GENERIC_WORDS.split())
+
+
+def kilometres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two points."""
+    dlat, dlon = radians(lat2 - lat1), radians(lon2 - lon1)
+    h = sin(dlat / 2) ** 2 + cos(radians(lat1)) * cos(radians(lat2)) * sin(dlon / 2) ** 2
+    return 6371.0 * 2 * asin(sqrt(h))
 
 
 def place_key(name: str) -> str:

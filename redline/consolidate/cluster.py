@@ -22,8 +22,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from math import asin, cos, radians, sin, sqrt
 
+from redline.coding.places import kilometres
 from redline.model import ActorRef, Event, EventDate, Place, Realis
 
 FACTUAL = frozenset({Realis.ASSERTED, Realis.CLAIMED, Realis.REPORTED, Realis.DENIED})
@@ -125,23 +125,42 @@ def similarity(a: frozenset[int], b: frozenset[int]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
+class _Partition:
+    """Union-find whose root is always the smallest key, so groups do not depend on order."""
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.parent = {k: k for k in keys}
+
+    def root(self, key: str) -> str:
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def attach(self, key: str, group: str) -> None:
+        """Put a lone ``key`` under ``group``'s root, keeping that root."""
+        self.parent[key] = self.root(group)
+
+    def join(self, a: str, b: str) -> bool:
+        """Put ``a`` and ``b`` in one group; False when they already were."""
+        ra, rb = self.root(a), self.root(b)
+        if ra == rb:
+            return False
+        low, high = sorted((ra, rb))
+        self.parent[high] = low
+        return True
+
+
 def independent_sources(sources: Sequence[Source], threshold: float) -> int:
     """How many independent reports: copies and articles of one outlet count once."""
-    parent = list(range(len(sources)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    groups = _Partition(str(i) for i in range(len(sources)))
     for i, a in enumerate(sources):
         for j in range(i + 1, len(sources)):
             b = sources[j]
             same_outlet = a.site is not None and a.site == b.site
             if same_outlet or similarity(a.shingles, b.shingles) >= threshold:
-                parent[root(i)] = root(j)
-    return len({root(i) for i in range(len(sources))})
+                groups.join(str(i), str(j))
+    return len({groups.root(str(i)) for i in range(len(sources))})
 
 
 # -- pairwise rules -----------------------------------------------------------------------
@@ -165,9 +184,7 @@ def _span(when: EventDate, rules: Rules) -> tuple[date, date]:
 
 def _kilometres(a: Place, b: Place) -> float:
     assert a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None
-    dlat, dlon = radians(b.lat - a.lat), radians(b.lon - a.lon)
-    h = sin(dlat / 2) ** 2 + cos(radians(a.lat)) * cos(radians(b.lat)) * sin(dlon / 2) ** 2
-    return 6371.0 * 2 * asin(sqrt(h))
+    return kilometres(a.lat, a.lon, b.lat, b.lon)
 
 
 def precise(place: Place | None) -> bool:
@@ -321,10 +338,6 @@ def _grid(event: Event) -> tuple[int, int]:
     return (int((place.lat + 90) * 2), int((place.lon + 180) * 2))
 
 
-def _cell(event: Event) -> Hashable:
-    return _grid(event)
-
-
 def _around(event: Event) -> list[Hashable]:
     row, column = _grid(event)
     return [(row + dr, column + dc) for dr in (-1, 0, 1) for dc in (-1, 0, 1)]
@@ -340,27 +353,18 @@ def _cluster_block(events: list[Event], rules: Rules) -> list[tuple[list[Event],
     # Iraq") could chain distinct events together, so it joins the one event it fits best.
     anchors = [e for e in events if _anchor(e)]
     loose = [e for e in events if not _anchor(e)]
-    parent = {e.id: e.id for e in events}
+    groups = _Partition(e.id for e in events)
+    root = groups.root
     reasons: dict[str, str] = {}
 
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
     def union(a: Event, b: Event) -> None:
-        ra, rb = root(a.id), root(b.id)
-        if ra != rb:
-            # The root is always the smaller id, so the outcome is order-free.
-            low, high = sorted((ra, rb))
-            parent[high] = low
+        if groups.join(a.id, b.id):
             later = max((a, b), key=_order)
             earlier = a if later is b else b
             reasons.setdefault(later.id, f"linked to {earlier.id}: {_why(earlier, later)}")
 
     # Half-degree cells are wider than the coarse radius, so neighbours cover every link.
-    by_cell = _Index(anchors, rules, _cell)
+    by_cell = _Index(anchors, rules, _grid)
     for event in anchors:
         for other in by_cell.near(event, _around(event)):
             if other.id < event.id and compatible(other, event, rules):
@@ -390,7 +394,7 @@ def _cluster_block(events: list[Event], rules: Rules) -> list[tuple[list[Event],
         if best is None:
             stray.append(event)
             continue
-        parent[event.id] = best[1]
+        groups.attach(event.id, best[1])
         reasons[event.id] = (
             f"attached to {best[1]} (place or date not precise; best fit): "
             f"{_why(clusters[best[1]][0], event)}"
@@ -408,12 +412,12 @@ def _cluster_block(events: list[Event], rules: Rules) -> list[tuple[list[Event],
             for other in index.near(event, [key]):
                 if other.id < event.id and _firm(other, event, rules):
                     union(other, event)
-    groups: dict[str, list[Event]] = {}
+    found: dict[str, list[Event]] = {}
     for event in events:
-        groups.setdefault(root(event.id), []).append(event)
+        found.setdefault(root(event.id), []).append(event)
     out = []
-    for key in sorted(groups):
-        members = sorted(groups[key], key=_order)
+    for key in sorted(found):
+        members = sorted(found[key], key=_order)
         out.append((members, {m.id: reasons.get(m.id, "first report") for m in members}))
     return out
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from redline.coding.actors import ActorDictionary
 from redline.coding.mappings import acled, lookup, pentaclass
+from redline.coding.places import kilometres
 from redline.errors import ConfigError
 from redline.evaluate.coder import Coded, TextCoder, main_event, rule_tokens
 from redline.evaluate.metrics import accuracy, macro_f1, per_class, span_f1, weighted_f1
@@ -267,15 +268,6 @@ def _actor_country(name: str | None) -> str | None:
     return (match.group(1) or match.group(2)).strip() if match else None
 
 
-def _kilometres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance."""
-    from math import asin, cos, radians, sin, sqrt
-
-    dlat, dlon = radians(lat2 - lat1), radians(lon2 - lon1)
-    a = sin(dlat / 2) ** 2 + cos(radians(lat1)) * cos(radians(lat2)) * sin(dlon / 2) ** 2
-    return 6371.0 * 2 * asin(sqrt(a))
-
-
 def acled_sample(path: str | Path, coder: TextCoder) -> Report:
     """ACLED events: event type, sub-event type, actors, fatalities, date and place.
 
@@ -311,7 +303,7 @@ def acled_sample(path: str | Path, coder: TextCoder) -> Report:
                 place.country, place.admin1, record["admin1"]
             )
             if place.lat is not None and place.lon is not None and record.get("latitude"):
-                distance = _kilometres(
+                distance = kilometres(
                     place.lat, place.lon, float(record["latitude"]), float(record["longitude"])
                 )
                 near += distance <= 25
