@@ -690,3 +690,13 @@ def main() -> None:
         log.debug("unexpected error", exc_info=True)
         click.echo(f"Error: {exc.__class__.__name__}: {exc} (rerun with -v for details).", err=True)
         sys.exit(1)
+
+
+def _register() -> None:
+    # Imported here: the analysis commands import this module's options and helpers.
+    from redline import cli_analysis
+
+    cli_analysis.register(cli)
+
+
+_register()

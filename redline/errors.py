@@ -10,7 +10,7 @@ the whole job, such as a bad configuration or a store that cannot be opened::
      ├── ParseError          the NLP model is missing or cannot run
      ├── CodingError         a coder was wired or configured wrongly
      ├── StoreError          the database cannot be opened, read or written
-     │    └── SchemaVersionError  the database was written by a newer redline
+     │    └── SchemaVersionError  the database was written by a newer (or older) redline
      └── MissingExtraError   an optional dependency is not installed
 
 Messages name the thing, the value and the remedy.
@@ -44,7 +44,7 @@ class StoreError(RedlineError):
 
 
 class SchemaVersionError(StoreError):
-    """The store's schema is newer than this version of redline understands."""
+    """The store's schema is newer than this redline understands, or older and read-only."""
 
 
 class MissingExtraError(RedlineError):

@@ -224,6 +224,20 @@ def actors_agree(a: Sequence[ActorRef], b: Sequence[ActorRef]) -> bool:
     return bool(_ids(a) & _reach(b)) or bool(_ids(b) & _reach(a))
 
 
+_FAMILIES = {
+    # Reports of one strike disagree on the weapon ("rockets", "missiles", "an air strike",
+    # "a drone"), but not on whether it came from afar or from people on the spot.
+    **dict.fromkeys(("aerial", "drone", "heavy-weapons", "explosives", "unconventional"), "remote"),
+    **dict.fromkeys(("firearms", "primitive", "beat", "crowd-control"), "close"),
+}
+
+
+def family(mode: str) -> str:
+    """The group of modes whose reports can describe one event (a mode is its own group
+    unless listed above)."""
+    return _FAMILIES.get(mode, mode)
+
+
 def _realis_class(realis: Realis) -> str:
     return "factual" if realis in FACTUAL else str(realis)
 
@@ -236,7 +250,7 @@ def compatible(a: Event, b: Event, rules: Rules) -> bool:
     """Whether two mentions can report one real-world event."""
     if a.event_type != b.event_type or _realis_class(a.realis) != _realis_class(b.realis):
         return False
-    if a.mode and b.mode and a.mode != b.mode:
+    if a.mode and b.mode and family(a.mode) != family(b.mode):
         return False
     start_a, end_a = _span(a.date, rules)
     start_b, end_b = _span(b.date, rules)
@@ -357,8 +371,19 @@ def _cluster_block(events: list[Event], rules: Rules) -> list[tuple[list[Event],
     root = groups.root
     reasons: dict[str, str] = {}
 
+    modes: dict[str, frozenset[str]] = {
+        e.id: frozenset({family(e.mode)} if e.mode else ()) for e in events
+    }
+
     def union(a: Event, b: Event) -> None:
+        # Links chain (A~B, B~C), so the modes are checked per group: an airstrike and a
+        # mob breaking into an embassy the next day are never one event through a middle
+        # report that names no mode.
+        ra, rb = root(a.id), root(b.id)
+        if ra != rb and len(modes[ra] | modes[rb]) > 1:
+            return
         if groups.join(a.id, b.id):
+            modes[root(a.id)] = modes[ra] | modes[rb]
             later = max((a, b), key=_order)
             earlier = a if later is b else b
             reasons.setdefault(later.id, f"linked to {earlier.id}: {_why(earlier, later)}")
@@ -383,6 +408,8 @@ def _cluster_block(events: list[Event], rules: Rules) -> list[tuple[list[Event],
         best: tuple[tuple[int, int, int], str] | None = None
         for key in sorted(candidates):
             members = clusters[key]
+            if event.mode and modes[key] - {family(event.mode)}:
+                continue
             if not all(
                 actors_agree(event.source, m.source) and actors_agree(event.target, m.target)
                 for m in members
@@ -395,6 +422,8 @@ def _cluster_block(events: list[Event], rules: Rules) -> list[tuple[list[Event],
             stray.append(event)
             continue
         groups.attach(event.id, best[1])
+        if event.mode:
+            modes[best[1]] = modes[best[1]] | {family(event.mode)}
         reasons[event.id] = (
             f"attached to {best[1]} (place or date not precise; best fit): "
             f"{_why(clusters[best[1]][0], event)}"

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pyarrow as pa
 
+from redline.analyze.sides import rolled, side_readings
 from redline.errors import SchemaVersionError, StoreError
 
 if TYPE_CHECKING:
@@ -80,6 +81,8 @@ _EVENT_SCHEMA = pa.schema(
         ("intensity", pa.float64()),
         ("date_end", pa.date32()),
         ("date_basis", pa.string()),
+        ("source_rollup", pa.list_(pa.string())),
+        ("target_rollup", pa.list_(pa.string())),
     ]
 )
 _FAILURE_SCHEMA = pa.schema(
@@ -106,12 +109,6 @@ def _naive_utc(value: datetime | None) -> datetime | None:
 
 def _aware(value: datetime | None) -> datetime | None:
     return None if value is None else value.replace(tzinfo=UTC)
-
-
-def rolled_up(actor: dict[str, Any]) -> str:
-    """The state an actor (as stored) rolls up to: the last state in its sponsor chain."""
-    states = [s for s in actor.get("sponsors") or [] if len(s) == 3 and s.isupper()]
-    return states[-1] if states else str(actor["id"])
 
 
 def failure_id(failure: Failure) -> str:
@@ -168,6 +165,8 @@ def _event_row(event: Event) -> dict[str, Any]:
         "intensity": event.intensity,
         "date_end": event.date.end,
         "date_basis": event.date.basis,
+        "source_rollup": side_readings(event.source),
+        "target_rollup": side_readings(event.target),
     }
 
 
@@ -247,6 +246,14 @@ class Store:
         elif not self._has_table("_migrations"):
             self.connection.close()
             raise StoreError(f"{self.path} is not a redline store (no _migrations table).")
+        older = migrations.pending(self.connection)
+        if read_only and older:
+            self.connection.close()
+            raise SchemaVersionError(
+                f"Store {self.path} was written by an older redline (missing migrations "
+                f"{', '.join(older)}); run `redline consolidate --db {self.path}` once to "
+                "upgrade it."
+            )
         newer = migrations.unknown(self.connection)
         if newer:
             self.connection.close()
@@ -534,8 +541,8 @@ class Store:
             return [(row["source"], row["target"], int(row["n"])) for row in rows]
         counts: dict[tuple[str, str], int] = {}
         for row in self._query(f"SELECT source, target FROM {table}"):
-            sources = {rolled_up(a) for a in json.loads(row["source"])}
-            targets = {rolled_up(a) for a in json.loads(row["target"])}
+            sources = {rolled(actor_from_dict(a)) for a in json.loads(row["source"])}
+            targets = {rolled(actor_from_dict(a)) for a in json.loads(row["target"])}
             for pair in {(s, t) for s in sources for t in targets}:
                 counts[pair] = counts.get(pair, 0) + 1
         return sorted(

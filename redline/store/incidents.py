@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
+from redline.analyze.sides import side_readings
 from redline.consolidate.cluster import Casualties, Incident, Link, Source, shingles
 from redline.errors import StoreError
 from redline.model import EventDate, Realis
@@ -47,6 +48,8 @@ _SCHEMA = pa.schema(
         ("cameo", pa.string()),
         ("intensity", pa.float64()),
         ("quote", pa.string()),
+        ("source_rollup", pa.list_(pa.string())),
+        ("target_rollup", pa.list_(pa.string())),
     ]
 )
 _COLUMNS = ", ".join(_SCHEMA.names)
@@ -86,6 +89,8 @@ def _row(incident: Incident) -> dict[str, Any]:
         "cameo": incident.cameo,
         "intensity": incident.intensity,
         "quote": incident.quote,
+        "source_rollup": side_readings(incident.source),
+        "target_rollup": side_readings(incident.target),
     }
 
 

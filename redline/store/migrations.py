@@ -143,6 +143,45 @@ def _incidents(connection: Any) -> None:
     )
 
 
+@migration("0005_sides_alerts")
+def _sides_alerts(connection: Any) -> None:
+    # Roll-up readings of each side (actor ids, sponsors, states), so analysis selects a
+    # dyad "at group level or rolled up" with one list lookup instead of parsing JSON.
+    import json
+
+    from redline.analyze.sides import side_readings
+    from redline.store.codec import actor_from_dict
+
+    for table in ("events", "incidents"):
+        connection.execute(f"ALTER TABLE {table} ADD COLUMN source_rollup VARCHAR[]")
+        connection.execute(f"ALTER TABLE {table} ADD COLUMN target_rollup VARCHAR[]")
+        rows = connection.execute(f"SELECT id, source, target FROM {table}").fetchall()
+        for ident, source, target in rows:
+            connection.execute(
+                f"UPDATE {table} SET source_rollup = ?, target_rollup = ? WHERE id = ?",
+                [
+                    side_readings(actor_from_dict(a) for a in json.loads(source)),
+                    side_readings(actor_from_dict(a) for a in json.loads(target)),
+                    ident,
+                ],
+            )
+    connection.execute(
+        """
+        CREATE TABLE alerts (
+            id VARCHAR PRIMARY KEY,
+            rule VARCHAR NOT NULL,
+            title VARCHAR NOT NULL,
+            severity VARCHAR NOT NULL,
+            date DATE NOT NULL,
+            incident_ids VARCHAR[] NOT NULL,
+            message VARCHAR NOT NULL,
+            evidence VARCHAR NOT NULL,
+            fired_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+
+
 def apply(connection: Any) -> list[str]:
     """Apply pending migrations in one transaction each; return the names applied."""
     connection.execute(
@@ -166,6 +205,12 @@ def apply(connection: Any) -> list[str]:
             raise
         applied.append(name)
     return applied
+
+
+def pending(connection: Any) -> list[str]:
+    """Migrations this version knows that the store has not had (an older writer)."""
+    done = {row[0] for row in connection.execute("SELECT name FROM _migrations").fetchall()}
+    return [name for name, _ in MIGRATIONS if name not in done]
 
 
 def unknown(connection: Any) -> list[str]:
