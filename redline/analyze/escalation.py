@@ -231,12 +231,14 @@ def change_points(
         total = prefix[e] - prefix[s]
         return squares[e] - squares[s] - total * total / (e - s)
 
-    best = [0.0] * (n + 1)
+    best = [math.inf] * (n + 1)
     best[0] = -penalty
     last = [0] * (n + 1)
     candidates = [0]
     for end in range(min_size, n + 1):
-        options = [(best[s] + cost(s, end) + penalty, s) for s in candidates if end - s >= min_size]
+        options = [
+            (best[s] + cost(s, end) + penalty, s) for s in candidates if end - s >= min_size
+        ]
         if not options:
             continue
         best[end], last[end] = min(options)
@@ -244,7 +246,9 @@ def change_points(
         candidates = [
             s for s in candidates if end - s < min_size or best[s] + cost(s, end) <= best[end]
         ]
-        candidates.append(end - min_size + 1)
+        # Only an end every segment before it can reach is a start for later segments.
+        if end >= min_size:
+            candidates.append(end)
     points = []
     end = n
     while end > 0:
