@@ -10,42 +10,17 @@ import csv
 import io
 import json
 import logging
-import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import click
 
 from redline import __version__
-from redline.errors import RedlineError
-from redline.settings import Settings, load
+from redline.cli_common import _date, _errors, _read_store, _settings, db_option
 
 log = logging.getLogger("redline")
-
-
-def _settings(ctx: click.Context, **overrides: Any) -> Settings:
-    config = ctx.find_root().params.get("config")
-    return load(config, env=os.environ, overrides=overrides)
-
-
-def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"expected a date like 2019-12-27, got {value!r}") from None
-
-
-db_option = click.option(
-    "--db",
-    default=None,
-    metavar="FILE",
-    help="DuckDB store file (default: setting 'db', i.e. redline.duckdb).",
-)
 
 
 actors_option = click.option(
@@ -64,14 +39,6 @@ workers_option = click.option(
 )
 
 
-@contextmanager
-def _errors() -> Iterator[None]:
-    try:
-        yield
-    except RedlineError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="redline")
 @click.option(
@@ -88,16 +55,6 @@ def cli(config: str | None, verbose: bool) -> None:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-
-
-def _read_store(ctx: click.Context, db: str | None, query: Callable[[Any], Any]) -> Any:
-    """Open the store read-only, run one query, close it; errors become one sentence."""
-    from redline.store import Store
-
-    with _errors():
-        settings = _settings(ctx, db=db)
-        with Store(settings.db, read_only=True) as store:
-            return query(store)
 
 
 class _Bar:

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from redline.cli import _date, _errors, _read_store, _settings, db_option
+from redline.cli_common import _date, _errors, _read_store, _settings, db_option
 
 
 def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
@@ -430,5 +430,7 @@ def reaction(
 
 def register(group: click.Group) -> None:
     """Add the analysis commands to the ``redline`` group."""
-    for command in (timeline, escalation, alerts, reaction):
+    from redline.cli_report import report
+
+    for command in (timeline, escalation, alerts, reaction, report):
         group.add_command(command)

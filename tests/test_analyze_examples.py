@@ -119,3 +119,15 @@ def test_bad_arguments_get_one_clear_line(example_db: Path, tmp_path: Path) -> N
     assert result.exit_code != 0 and "event_type 'BOMB' is not a PLOVER event type" in result.output
     result = runner.invoke(cli, ["timeline", "USA", "--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code != 0 and "No store at" in result.output
+
+
+def test_report_shows_the_red_lines_with_evidence(example_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(
+        cli, ["report", "USA", "IRN", "--db", str(example_db), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    page = out.read_text("utf-8")
+    for title in ("First US fatality from an Iran-aligned attack", "Attack on a US embassy"):
+        assert title in page, f"the report lacks the alert {title!r}"
+    assert "<svg" in page and "attack causing deaths" in page and "<script" not in page

@@ -341,6 +341,9 @@ def chart(line: Timeline) -> Any:
     top.set_ylabel("hostility (sum)")
     top.legend(loc="upper left", frameon=False)
     bottom.set_ylabel("events")
+    from matplotlib.ticker import MaxNLocator
+
+    bottom.yaxis.set_major_locator(MaxNLocator(integer=True))
     scope = "roll-up" if line.rollup else "group level"
     top.set_title(f"{line.label('both')} — per {FREQUENCIES[line.freq]}, {scope}")
     figure.autofmt_xdate()
