@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from redline.cli_common import _date, _errors, _read_store, _settings, db_option
+from redline.cli_common import _date, _errors, _read_store, _settings, db_option, rules_option
 
 
 def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
@@ -262,13 +262,7 @@ def _print_alerts(payloads: list[dict[str, Any]], output: str, *, quotes: int = 
 
 @click.command()
 @db_option
-@click.option(
-    "--rules",
-    "rules_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="TOML rule file (default: the shipped US–Iran set).",
-)
+@rules_option
 @click.option(
     "--list", "list_only", is_flag=True, help="Show the stored alerts without evaluating the rules."
 )
@@ -431,6 +425,7 @@ def reaction(
 def register(group: click.Group) -> None:
     """Add the analysis commands to the ``redline`` group."""
     from redline.cli_report import report
+    from redline.cli_watch import watch
 
-    for command in (timeline, escalation, alerts, reaction, report):
+    for command in (timeline, escalation, alerts, reaction, report, watch):
         group.add_command(command)

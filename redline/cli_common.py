@@ -40,6 +40,16 @@ db_option = click.option(
 )
 
 
+rules_option = click.option(
+    "--rules",
+    "rules_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Red-line rules TOML file (default: the shipped US–Iran set; see docs/analysis.md).",
+)
+
+
 @contextmanager
 def _errors() -> Iterator[None]:
     try:

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from redline.cli_common import _date, _errors, _read_store, db_option
+from redline.cli_common import _date, _errors, _read_store, db_option, rules_option
 
 
 def write_atomic(path: Path, text: str) -> int:
@@ -49,13 +49,7 @@ def write_atomic(path: Path, text: str) -> int:
     help="HTML file to write (replaced whole, never half-written).",
 )
 @db_option
-@click.option(
-    "--rules",
-    "rules_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="TOML rule file for the alerts (default: the shipped US–Iran set).",
-)
+@rules_option
 @click.option(
     "--freq",
     type=click.Choice(["D", "W", "M", "Q", "Y"]),

@@ -5,11 +5,8 @@ from __future__ import annotations
 import io
 import json
 import socket
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +14,7 @@ import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from localhttp import Receiver, receiver_handler, serve
 
 from redline.errors import ConfigError
 from redline.watch.delivery import (
@@ -56,58 +54,12 @@ class ListSink:
 # --- a local webhook receiver ---------------------------------------------------------
 
 
-@dataclass
-class Receiver:
-    """What the webhook server does and saw; tests set the failures before delivering."""
-
-    fail_first: int = 0
-    status: int = 503
-    retry_after: str | None = None
-    attempts: int = 0
-    accepted: list[tuple[dict[str, Any], dict[str, str]]] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    url: str = ""
-
-
-def make_handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            with receiver.lock:
-                receiver.attempts += 1
-                failing = receiver.attempts <= receiver.fail_first
-                if not failing:
-                    receiver.accepted.append((json.loads(body), dict(self.headers.items())))
-            self.send_response(receiver.status if failing else 202)
-            if failing and receiver.retry_after is not None:
-                self.send_header("Retry-After", receiver.retry_after)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-    return Handler
-
-
-class JoiningServer(ThreadingHTTPServer):
-    # Handler threads are joined on close, so no request outlives its test.
-    daemon_threads = False
-
-
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
     state = Receiver()
-    server = JoiningServer(("127.0.0.1", 0), make_handler(state))
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/hook?token=s3cret"
-    try:
+    for base in serve(receiver_handler(state)):
+        state.url = base + "/hook?token=s3cret"
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @pytest.fixture

@@ -236,9 +236,7 @@ def change_points(
     last = [0] * (n + 1)
     candidates = [0]
     for end in range(min_size, n + 1):
-        options = [
-            (best[s] + cost(s, end) + penalty, s) for s in candidates if end - s >= min_size
-        ]
+        options = [(best[s] + cost(s, end) + penalty, s) for s in candidates if end - s >= min_size]
         if not options:
             continue
         best[end], last[end] = min(options)
