@@ -424,8 +424,9 @@ def reaction(
 
 def register(group: click.Group) -> None:
     """Add the analysis commands to the ``redline`` group."""
+    from redline.cli_interop import export
     from redline.cli_report import report
     from redline.cli_watch import watch
 
-    for command in (timeline, escalation, alerts, reaction, report, watch):
+    for command in (timeline, escalation, alerts, reaction, report, watch, export):
         group.add_command(command)

@@ -413,6 +413,27 @@ class Store:
         rows = self._query(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", [article_id])
         return _article_from_row(rows[0]) if rows else None
 
+    def article_metadata(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """url, site, title and published_at (aware, or ``None``) of articles, by id; no text."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        rows = self._query(
+            "SELECT id, url, site, title, published_at, ingested_at FROM articles "
+            "WHERE list_contains(?, id)",
+            [wanted],
+        )
+        return {
+            row["id"]: {
+                "url": row["url"],
+                "site": row["site"],
+                "title": row["title"],
+                "published_at": _aware(row["published_at"]),
+                "ingested_at": _aware(row["ingested_at"]),
+            }
+            for row in rows
+        }
+
     def events(
         self,
         *,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -114,7 +114,7 @@ def from_row(row: dict[str, Any], links: Sequence[Link] = ()) -> Incident:
         mentions=tuple(link.mention for link in links),
         articles=row["articles"],
         sources=row["sources"],
-        first_reported=row["first_reported"],
+        first_reported=row["first_reported"].replace(tzinfo=UTC) if row["first_reported"] else None,
         cameo=row["cameo"],
         intensity=row["intensity"],
         quote=row["quote"],

@@ -1,0 +1,1 @@
+"""Interop: exports in the formats analysts load, imports of other datasets, comparison."""
