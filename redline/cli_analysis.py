@@ -7,26 +7,20 @@ Thin shells over ``redline.analyze`` and ``redline.watch``; registered on the ma
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date
 from typing import Any
 
 import click
 
-from redline.cli_common import _date, _errors, _read_store, _settings, db_option, rules_option
-
-
-def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=title)
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*row)
-    Console(width=None if sys.stdout.isatty() else 160).print(table)
-
+from redline.cli_common import (
+    _date,
+    _errors,
+    _read_store,
+    _settings,
+    _table,
+    db_option,
+    rules_option,
+)
 
 rollup_on = click.option(
     "--rollup/--no-rollup",
@@ -424,9 +418,9 @@ def reaction(
 
 def register(group: click.Group) -> None:
     """Add the analysis commands to the ``redline`` group."""
-    from redline.cli_interop import export
+    from redline.cli_interop import compare, export
     from redline.cli_report import report
     from redline.cli_watch import watch
 
-    for command in (timeline, escalation, alerts, reaction, report, watch, export):
+    for command in (timeline, escalation, alerts, reaction, report, watch, export, compare):
         group.add_command(command)

@@ -7,6 +7,7 @@ it without importing the main group, which registers them.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -66,3 +67,15 @@ def _read_store(ctx: click.Context, db: str | None, query: Callable[[Any], Any])
         settings = _settings(ctx, db=db)
         with Store(settings.db, read_only=True) as store:
             return query(store)
+
+
+def _table(title: str, columns: list[str], rows: list[list[str]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    Console(width=None if sys.stdout.isatty() else 160).print(table)

@@ -7,7 +7,7 @@ from datetime import date
 
 import click
 
-from redline.cli_common import _date, _errors, _settings, db_option
+from redline.cli_common import _date, _errors, _settings, _table, db_option
 
 
 @click.command(name="export")
@@ -69,3 +69,116 @@ def export(
         click.echo(f"wrote {count} {noun} to {out} ({fmt})", err=True)
     else:
         sys.stdout.flush()
+
+
+@click.command(name="compare")
+@click.argument("other", type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["acled", "gdelt", "polecat"]),
+    required=True,
+    help="What OTHER is: an ACLED CSV export, a GDELT 2.0 events file, a POLECAT file.",
+)
+@db_option
+@click.option(
+    "--days",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Dates this many days apart still match (widened by our date's precision).",
+)
+@click.option(
+    "--km",
+    type=float,
+    default=50.0,
+    show_default=True,
+    help="Places further apart than this do not match (when both have coordinates).",
+)
+@click.option(
+    "--png",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write a chart of matched / ours only / theirs only per week.",
+)
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write every event of both sides with its status and evidence.",
+)
+@click.option(
+    "--all-dates",
+    is_flag=True,
+    help="Also count our events outside the dates OTHER covers (as ours only).",
+)
+@click.option(
+    "--show",
+    type=int,
+    default=5,
+    show_default=True,
+    help="Unmatched events shown per side, with their evidence.",
+)
+@click.pass_context
+def compare(
+    ctx: click.Context,
+    other: str,
+    fmt: str,
+    db: str | None,
+    days: int,
+    km: float,
+    png: str | None,
+    csv_path: str | None,
+    all_dates: bool,
+    show: int,
+) -> None:
+    """Match the store's events to another dataset's; report overlap, ours only, theirs only."""
+    from redline.interop import compare as comparing
+    from redline.interop.imports import read
+    from redline.store import Store
+
+    with _errors():
+        theirs = read(other, fmt)
+        settings = _settings(ctx, db=db)
+        with Store(settings.db, read_only=True) as store:
+            ours = store.incidents()
+        result = comparing.compare(
+            ours,
+            theirs,
+            fmt,
+            comparing.Settings(days=days, km=km),
+            their_dates_only=not all_dates,
+        )
+        if png:
+            comparing.plot(result, png)
+        if csv_path:
+            comparing.write_csv(result, csv_path)
+    total = result.total
+    click.echo(
+        f"redline {len(result.matches) + len(result.ours_only)} events, {fmt} "
+        f"{len(result.matches) + len(result.theirs_only)} events ({fmt} covers: "
+        f"{', '.join(sorted(comparing.COVERAGE[fmt]))}); matched {total.both}; "
+        f"overlap {total.overlap:.1%} of all distinct events; we have "
+        f"{result.recall_of_theirs():.1%} of theirs, they have "
+        f"{result.precision_against_theirs():.1%} of ours"
+    )
+    busiest = sorted(result.dyads, key=lambda r: (-(r.both + r.ours_only + r.theirs_only), r.key))
+    for title, rows in (
+        ("per week", result.weeks),
+        ("per dyad (countries), busiest 20", busiest[:20]),
+    ):
+        _table(
+            title,
+            ["", "both", "ours only", "theirs only", "overlap"],
+            [[r.key, str(r.both), str(r.ours_only), str(r.theirs_only), f"{r.overlap:.0%}"]
+             for r in rows],
+        )  # fmt: skip
+    for event in result.ours_only[:show]:
+        click.echo(f"ours only   {event.date.value} {event.event_type}: {event.quote[:160]}")
+    for foreign in result.theirs_only[:show]:
+        evidence = foreign.text or foreign.url or f"row {foreign.row}"
+        click.echo(f"theirs only {foreign.date} {foreign.event_type}: {evidence[:160]}")
+    for path in (png, csv_path):
+        if path:
+            click.echo(f"wrote {path}")

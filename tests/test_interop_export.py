@@ -20,10 +20,8 @@ from click.testing import CliRunner
 from redline.cli import cli
 from redline.consolidate.update import consolidate
 from redline.interop.export import (
-    ACLED_COLUMNS,
     FLAT_SCHEMA,
     FORMATS,
-    GDELT_COLUMNS,
     acled_row,
     flat,
     gdelt_id,
@@ -31,6 +29,7 @@ from redline.interop.export import (
     records,
     write,
 )
+from redline.interop.imports import ACLED_COLUMNS, GDELT_COLUMNS
 from redline.model import (
     ActorRef,
     Article,

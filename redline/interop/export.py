@@ -25,8 +25,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from redline.coding.mappings import acled as acled_types
+from redline.coding.mappings import lookup
 from redline.consolidate.cluster import Incident, Rules, Source, build
 from redline.errors import ConfigError
+from redline.interop.imports import ACLED_COLUMNS
 from redline.model import ActorRef, Event
 from redline.store.db import Store
 
@@ -322,18 +324,6 @@ def _csv_cell(value: Any) -> Any:
 
 # -- GDELT 2.0 event table -------------------------------------------------------------------
 
-GDELT_COLUMNS: tuple[str, ...] = (
-    "GlobalEventID", "Day", "MonthYear", "Year", "FractionDate",
-    *(f"Actor{n}{f}" for n in (1, 2) for f in (
-        "Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code",
-        "Religion2Code", "Type1Code", "Type2Code", "Type3Code")),
-    "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass",
-    "GoldsteinScale", "NumMentions", "NumSources", "NumArticles", "AvgTone",
-    *(f"{who}Geo_{f}" for who in ("Actor1", "Actor2", "Action") for f in (
-        "Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")),
-    "DATEADDED", "SOURCEURL",
-)  # fmt: skip
-"""The 61 columns of a GDELT 2.0 events file, in order (the file has no header row)."""
 
 _CAMEO_TYPES = {"JRN": "MED", "PRM": "UAF", "IGO": "IGO", "PTY": "OPP"}
 """redline sectors whose CAMEO actor type code is spelled differently."""
@@ -380,7 +370,8 @@ def gdelt(record: Record) -> list[str]:
     event = record.event
     day = event.date.value
     place = event.location
-    cameo = event.cameo or ""
+    # GDELT rows always carry a CAMEO code: the type's default when the coder gave none.
+    cameo = event.cameo or lookup(event.event_type, event.mode).cameo
     first = record.first
     fraction = day.year + (day.timetuple().tm_yday - 1) / 365
     action = ["", "", "", "", "", "", "", ""]
@@ -438,14 +429,6 @@ def gdelt_id(ident: str) -> int:
 
 # -- ACLED-style CSV ---------------------------------------------------------------------------
 
-ACLED_COLUMNS: tuple[str, ...] = (
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
-    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
-    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2",
-    "admin3", "location", "latitude", "longitude", "geo_precision", "source", "source_scale",
-    "notes", "fatalities", "tags", "timestamp",
-)  # fmt: skip
-"""ACLED's export columns, in its codebook order."""
 
 _INTER = {"GOV": 1, "MIL": 1, "COP": 1, "SPY": 1, "REB": 2, "PRM": 3, "UAF": 3, "CRM": 3,
           "ETH": 4, "CVL": 7, "REF": 7, "JRN": 7, "EDU": 7, "MED": 7, "REL": 7, "BUS": 7,
