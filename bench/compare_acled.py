@@ -59,7 +59,8 @@ def main() -> None:
     store_path.unlink(missing_ok=True)
     started = time.perf_counter()
     with Store(store_path) as store:
-        summary = Pipeline(Settings()).run([str(articles)], store)
+        # ACLED notes are one or two sentences: keep the short ones a news page would not be.
+        summary = Pipeline(Settings(min_chars=20)).run([str(articles)], store)
         coded = time.perf_counter() - started
         ours = store.incidents()
     theirs = read_acled(export)
