@@ -420,7 +420,8 @@ def register(group: click.Group) -> None:
     """Add the analysis commands to the ``redline`` group."""
     from redline.cli_interop import compare, export
     from redline.cli_report import report
+    from redline.cli_serve import serve
     from redline.cli_watch import watch
 
-    for command in (timeline, escalation, alerts, reaction, report, watch, export, compare):
+    for command in (timeline, escalation, alerts, reaction, report, watch, export, compare, serve):
         group.add_command(command)

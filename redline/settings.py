@@ -45,6 +45,10 @@ SETTINGS: tuple[Setting, ...] = (
         "merge_lookback_days", 3, "A report with no date may be about an event this much older."
     ),
     Setting("merge_duplicate_similarity", 0.5, "Share of 5-grams that makes two articles copies."),
+    Setting("rules", "", "Red-line rules TOML file (empty: the shipped US–Iran set)."),
+    Setting("api_token", "", "Token that turns on the API's write endpoints (empty: writes off)."),
+    Setting("api_max_body", 1_000_000, "Largest request body the API accepts, in bytes."),
+    Setting("api_writes_per_minute", 30, "Write requests the API accepts per client per minute."),
 )
 
 
@@ -66,6 +70,10 @@ class Settings:
     merge_slack_days: int = 1
     merge_lookback_days: int = 3
     merge_duplicate_similarity: float = 0.5
+    rules: str = ""
+    api_token: str = ""
+    api_max_body: int = 1_000_000
+    api_writes_per_minute: int = 30
 
     @property
     def language_codes(self) -> frozenset[str]:

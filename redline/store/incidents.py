@@ -266,6 +266,7 @@ def read(
     parameters: Sequence[Any] = (),
     limit: int | None = None,
     with_links: bool = False,
+    offset: int = 0,
 ) -> list[Incident]:
     """Incidents matching SQL ``clauses`` (over the incidents table), by date then id."""
     sql = f"SELECT {_COLUMNS} FROM incidents"
@@ -274,6 +275,8 @@ def read(
     sql += " ORDER BY date, id"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
+    if offset:
+        sql += f" OFFSET {int(offset)}"
     rows = store._query(sql, parameters)
     links: dict[str, list[Link]] = {}
     ids = [row["id"] for row in rows]
