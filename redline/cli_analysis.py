@@ -16,6 +16,7 @@ from redline.cli_common import (
     _date,
     _errors,
     _read_store,
+    _rules,
     _settings,
     _table,
     db_option,
@@ -275,7 +276,7 @@ def alerts(
 ) -> None:
     """Evaluate the red-line rules over the store; store and show the alerts that are new."""
     from redline.analyze.alerts import check, listed, proofs, unstored
-    from redline.analyze.rules import evaluate, load_rules
+    from redline.analyze.rules import evaluate
     from redline.store import Store
 
     if list_only:
@@ -285,7 +286,7 @@ def alerts(
         _print_alerts(found, output)
         return
     with _errors():
-        rules = load_rules(rules_path)
+        rules = _rules(ctx, rules_path)
         settings = _settings(ctx, db=db)
         if dry_run:
             with Store(settings.db, read_only=True) as store:

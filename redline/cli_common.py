@@ -51,6 +51,13 @@ rules_option = click.option(
 )
 
 
+def _rules(ctx: click.Context, rules_path: str | None) -> Any:
+    """The rules a command evaluates: --rules, else the 'rules' setting, else the shipped set."""
+    from redline.analyze.rules import load_rules
+
+    return load_rules(rules_path or _settings(ctx).rules or None)
+
+
 @contextmanager
 def _errors() -> Iterator[None]:
     try:

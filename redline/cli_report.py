@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from redline.cli_common import _date, _errors, _read_store, db_option, rules_option
+from redline.cli_common import _date, _errors, _read_store, _rules, db_option, rules_option
 
 
 def write_atomic(path: Path, text: str) -> int:
@@ -88,10 +88,9 @@ def report(
     articles behind the evidence are linked. Nothing is written to the store.
     """
     from redline.analyze.report import build_report
-    from redline.analyze.rules import load_rules
 
     with _errors():
-        rules = load_rules(rules_path)
+        rules = _rules(ctx, rules_path)
 
     def build(store: Any) -> str:
         return build_report(

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from redline.cli_common import _errors, _settings, db_option, rules_option
+from redline.cli_common import _errors, _rules, _settings, db_option, rules_option
 
 if TYPE_CHECKING:
     from redline.watch.delivery import Sink
@@ -131,7 +131,6 @@ def watch(
     """
     import httpx
 
-    from redline.analyze.rules import load_rules
     from redline.watch.delivery import JsonlLedger, JsonlSink, StdoutSink, WebhookSink
     from redline.watch.run import Watch
 
@@ -149,7 +148,7 @@ def watch(
     with _errors(), ExitStack() as stack:
         settings = _settings(ctx, db=db)
         urls = _urls(sources)
-        rules = load_rules(rules_path)
+        rules = _rules(ctx, rules_path)
         sinks: list[Sink] = [] if no_stdout else [StdoutSink()]
         if jsonl is not None:
             sinks.append(JsonlSink(jsonl))
