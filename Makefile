@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= redline.duckdb
 
-.PHONY: demo test lint docs bench models phoenix gazetteer clean
+.PHONY: demo test chromium lint docs bench models phoenix gazetteer clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,22 @@ demo: $(VENV)/.installed
 	$(BIN)/redline dyads --db $(DB)
 
 ## Install what the tests need and run them all.
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev chromium
 	$(BIN)/python -m pytest -q
+
+## Debian's Chromium for the dashboard's browser test (`playwright install` cannot download here):
+## as root directly, else through passwordless sudo; without either the test skips itself.
+CHROMIUM ?= /usr/bin/chromium
+APT_CHROMIUM := DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+chromium:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then sh -c '$(APT_CHROMIUM)' || \
+		echo "Could not install chromium: the browser test will be skipped."; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+		sudo sh -c '$(APT_CHROMIUM)' || \
+		echo "Could not install chromium: the browser test will be skipped."; \
+	else echo "No root or sudo to install chromium: the browser test will be skipped."; fi
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check redline tests bench scripts

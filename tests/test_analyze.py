@@ -548,3 +548,8 @@ def test_ladder_from_the_store() -> None:
     assert ladder.current_name == "statement", "30 days after the strikes only words remain"
     assert ladder.as_of == DAY + timedelta(days=60)
     assert climbs(ladder.steps) == list(ladder.climbs)
+
+
+def test_rule_dates_are_dates_not_times() -> None:
+    with pytest.raises(RuleError, match="not a date and time"):
+        _rules('[[rule]]\nid = "x"\ntitle = "X"\nsince = 2020-01-01T00:00:00\nuntil = 2019-01-01')

@@ -261,3 +261,14 @@ def test_ingest_published_line_dates_plain_text(pages: Path) -> None:
     assert article.published_at is not None
     assert article.published_at.date().isoformat() == "2019-12-28"
     assert "Published" not in article.text and "By A. Reporter" not in article.text
+
+
+def test_fetch_refuses_a_url_it_cannot_parse() -> None:
+    import httpx
+
+    from redline.ingest.fetch import fetch
+
+    with httpx.Client() as client:
+        result = fetch("https://[::1", client=client)
+    assert not hasattr(result, "content"), "no page from an unparsable URL"
+    assert result.kind == "bad-url" and "not a URL" in result.message

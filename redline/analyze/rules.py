@@ -15,7 +15,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -226,6 +226,8 @@ def _rule(table: Mapping[str, Any], where: str) -> Rule:
 
 
 def _date(value: Any, where: str) -> date:
+    if isinstance(value, datetime):
+        raise RuleError(f"{where} must be a date like 2019-12-27, not a date and time {value!r}.")
     if isinstance(value, date):
         return value
     if isinstance(value, str):

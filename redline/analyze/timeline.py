@@ -208,6 +208,18 @@ def direction_clauses(a: str, b: str | None, rollup: bool) -> dict[str, str]:
     return {"A->B": ab, "B->A": ba, "both": f"({ab} OR {ba})"}
 
 
+def _dated(
+    clauses: list[str], parameters: list[Any], since: date | None, until: date | None
+) -> None:
+    """Add the SQL of a date range (either end optional) to a query's clauses."""
+    if since:
+        clauses.append("date >= ?")
+        parameters.append(since)
+    if until:
+        clauses.append("date <= ?")
+        parameters.append(until)
+
+
 def between(
     store: Store,
     a: str,
@@ -222,13 +234,58 @@ def between(
 
     clauses = [direction_clauses(a, b, rollup)["both"]]
     parameters: list[Any] = []
-    if since:
-        clauses.append("date >= ?")
-        parameters.append(since)
-    if until:
-        clauses.append("date <= ?")
-        parameters.append(until)
+    _dated(clauses, parameters, since, until)
     return stored.read(store, clauses=clauses, parameters=parameters)
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One event of a dyad as a chart point: enough to plot it and to open its evidence."""
+
+    id: str
+    date: date
+    direction: str
+    event_type: str
+    mode: str | None
+    hostility: float
+    quote: str
+
+
+def points(
+    store: Store,
+    a: str,
+    b: str,
+    *,
+    rollup: bool = True,
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = 5000,
+) -> tuple[list[Point], int]:
+    """The dyad's counted events as points (oldest first) and how many there are in all.
+
+    Past ``limit`` the most hostile are kept: a chart of tens of thousands of points shows
+    nothing more, and the timeline's buckets still count every event. One SQL query over the
+    stored columns (no actor JSON is decoded), so it stays fast on large stores.
+    """
+    ways = direction_clauses(a, b, rollup)
+    filters = [ways["both"], "list_contains(?, realis)"]
+    parameters: list[Any] = [[str(r) for r in COUNTED]]
+    _dated(filters, parameters, since, until)
+    where = " AND ".join(filters)
+    total = int(
+        store._query(f"SELECT count(*) AS n FROM incidents WHERE {where}", parameters)[0]["n"]
+    )
+    rows = store._query(
+        f"SELECT id, date, event_type, mode, quote, {HOSTILITY_SQL} AS h, {ways['A->B']} AS ab "
+        f"FROM incidents WHERE {where} ORDER BY h DESC, date, id LIMIT {int(limit)}",
+        parameters,
+    )
+    found = [
+        Point(r["id"], r["date"], "A->B" if r["ab"] else "B->A", r["event_type"], r["mode"],
+              float(r["h"]), r["quote"])
+        for r in rows
+    ]  # fmt: skip
+    return sorted(found, key=lambda p: (p.date, p.id)), total
 
 
 def timeline(
@@ -267,12 +324,7 @@ def timeline(
         keys.append("mode")
     filters = ["list_contains(?, realis)"]
     parameters: list[Any] = [[str(r) for r in realis]]
-    if since:
-        filters.append("date >= ?")
-        parameters.append(since)
-    if until:
-        filters.append("date <= ?")
-        parameters.append(until)
+    _dated(filters, parameters, since, until)
     if event_types:
         filters.append("list_contains(?, event_type)")
         parameters.append([t.upper() for t in event_types])

@@ -61,6 +61,9 @@ def fetch(
         return failure("timeout", f"{url} did not answer in time; try again later.")
     except httpx.HTTPError as exc:
         return failure("unreachable", f"{url} could not be reached ({exc.__class__.__name__}).")
+    except (httpx.InvalidURL, ValueError, UnicodeError) as exc:
+        # Not an HTTPError: a URL httpx cannot parse ("https://[::1", a bad IDNA host).
+        return failure("bad-url", f"{url} is not a URL that can be fetched ({exc}).")
     media_type = "text" if content_type.startswith("text/plain") else "html"
     return RawPage(
         origin=url,

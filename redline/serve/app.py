@@ -24,7 +24,7 @@ from fastapi import Body, Depends, FastAPI, Header, HTTPException, Query, Reques
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from redline import __version__
 from redline.errors import ConfigError, RedlineError, StoreError
@@ -47,12 +47,24 @@ class TextArticle(BaseModel):
     published: str | None = Field(default=None, max_length=40, description="ISO date or time")
 
 
+def _parsable_url(url: str) -> str:
+    """Refuse a URL the HTTP client cannot even parse (``https://[::1``, a bad IDNA host):
+    fetching it raises instead of failing, which would be a 500 rather than a 422."""
+    import httpx
+
+    try:
+        httpx.URL(url)
+    except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
+        raise ValueError(f"not a URL that can be fetched ({exc})") from None
+    return url
+
+
 class IngestRequest(BaseModel):
     """URLs to fetch, or articles as text (at most 50 of each per request)."""
 
-    urls: list[Annotated[str, Field(pattern=r"^https?://", max_length=2000)]] = Field(
-        default_factory=list, max_length=50
-    )
+    urls: list[
+        Annotated[str, Field(pattern=r"^https?://", max_length=2000), AfterValidator(_parsable_url)]
+    ] = Field(default_factory=list, max_length=50)
     articles: list[TextArticle] = Field(default_factory=list, max_length=50)
 
 
@@ -261,33 +273,28 @@ def create_app(
         rollup: bool = True,
         since: date | None = None,
         until: date | None = None,
+        max_points: Annotated[int, Query(ge=0, le=20_000)] = 5000,
     ) -> dict[str, Any]:
         """Keys: ``a``, ``b``, ``freq``, ``rollup``, ``buckets`` (each ``period``,
         ``direction`` — ``A->B``, ``B->A`` or ``both`` — ``events``, ``hostile``,
         ``hostility_sum``, ``hostility_max``, ``fatalities``) and ``events`` (the dyad's
         events as points: ``id``, ``date``, ``direction``, ``event_type``, ``mode``,
-        ``hostility``, ``quote``)."""
-        from redline.analyze.escalation import direction
-        from redline.analyze.sides import hostility
-        from redline.analyze.timeline import COUNTED, between
+        ``hostility``, ``quote``; past ``max_points`` the most hostile) and ``events_total``."""
+        from redline.analyze.timeline import Point
+        from redline.analyze.timeline import points as dyad_points
         from redline.analyze.timeline import timeline as build
 
         line = build(store, a, b, freq=freq, rollup=rollup, since=since, until=until)
-        points = []
+        found: list[Point] = []
+        total = 0
         if b is not None:
-            for incident in between(store, a, b, rollup=rollup, since=since, until=until):
-                way = direction(incident, a, b, rollup=rollup)
-                if way is None or incident.realis not in COUNTED:
-                    continue
-                points.append({
-                    "id": incident.id, "date": incident.date.value.isoformat(),
-                    "direction": way, "event_type": incident.event_type, "mode": incident.mode,
-                    "hostility": hostility(incident.intensity), "quote": incident.quote,
-                })  # fmt: skip
+            found, total = dyad_points(store, a, b, rollup=rollup, since=since, until=until,
+                                       limit=max_points)  # fmt: skip
         return {
             "a": a, "b": b, "freq": freq, "rollup": rollup,
             "buckets": [{**asdict(x), "period": x.period.isoformat()} for x in line.buckets],
-            "events": points,
+            "events": [{**asdict(p), "date": p.date.isoformat()} for p in found],
+            "events_total": total,
         }  # fmt: skip
 
     @app.get("/api/escalation", summary="A dyad's escalation ladder")
@@ -418,7 +425,10 @@ def create_app(
         from redline.analyze.rules import default_rules_path
 
         path = state["rules_file"] or default_rules_path()
-        return Path(path).read_text("utf-8")
+        try:
+            return Path(path).read_text("utf-8")
+        except FileNotFoundError:  # --rules names a file not written yet (PUT creates it)
+            raise HTTPException(404, f"No rules file at {path} yet.") from None
 
     @app.put(
         "/api/rules",
@@ -442,6 +452,8 @@ def create_app(
             raise HTTPException(400, "The rules must be UTF-8 text.") from None
         except tomllib.TOMLDecodeError as exc:
             raise HTTPException(400, f"Not valid TOML: {exc}") from None
+        except (RecursionError, ValueError) as exc:  # `a = [[[[…`, an integer of 5,000 digits
+            raise HTTPException(400, f"Not valid TOML: {exc}.") from None
         rules = parse_rules(data, origin="rules")
         target = state["rules_file"] or Path(settings.db).with_name(
             Path(settings.db).name + ".rules.toml")  # fmt: skip
@@ -451,6 +463,9 @@ def create_app(
         state["rules_file"] = target
         return {"rules": [r.id for r in rules], "path": str(target)}
 
+    from redline.serve.vendor import add_vendor_routes  # before "/": the mount shadows it
+
+    add_vendor_routes(app)
     static = resources.files("redline.serve").joinpath("static")
     if static.is_dir():
         app.mount("/", StaticFiles(directory=str(static), html=True), name="dashboard")

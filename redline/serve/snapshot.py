@@ -56,6 +56,9 @@ class Snapshots:
             raise StoreError(f"No store at {self.db}; run `redline run PATH --db {self.db}` first.")
         self.folder = Path(folder) if folder else self.db.with_name(self.db.name + ".snapshots")
         self.folder.mkdir(parents=True, exist_ok=True)
+        # Left by a server that was killed before it could clean up.
+        for stale in self.folder.glob("snapshot-*"):
+            stale.unlink(missing_ok=True)
         self.every = every
         self.clock = clock
         self._lock = threading.Lock()
@@ -98,6 +101,7 @@ class Snapshots:
         target.unlink(missing_ok=True)
         copier = duckdb.connect(":memory:")
         try:
+            copier.execute("SET enable_progress_bar = false")
             # Attached read-only, the store takes a shared lock: it fails while a writer
             # holds the file and keeps writers out only for the copy.
             copier.execute("ATTACH ? AS src (READ_ONLY)", [str(self.db)])
