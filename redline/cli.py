@@ -114,6 +114,12 @@ def _run_with_bar(action: Callable[[Any], Any]) -> Any:
 @click.option("--batch-size", type=int, default=None, help="Articles per batch and transaction.")
 @workers_option
 @actors_option
+@click.option(
+    "--out",
+    default=None,
+    metavar="parquet:DIR",
+    help="Also write the store's events as Parquet partitioned by month into DIR.",
+)
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -122,11 +128,15 @@ def run(
     batch_size: int | None,
     workers: int | None,
     actors: tuple[str, ...],
+    out: str | None,
 ) -> None:
-    """Read SOURCES (files, folders, URLs), code them and store the events."""
+    """Read SOURCES (files, folders, URLs; .jsonl.gz archives are streamed), code them and
+    store the events. A rerun skips what is already coded."""
     from redline.pipeline import Pipeline
     from redline.store import Store
 
+    if out is not None and not out.startswith("parquet:"):
+        raise click.BadParameter("expected parquet:DIR", param_hint="--out")
     with _errors():
         settings = _settings(
             ctx, db=db, batch_size=batch_size, workers=workers, actors=",".join(actors) or None
@@ -134,7 +144,16 @@ def run(
         pipeline = Pipeline(settings)
         with Store(settings.db) as store:
             summary = _run_with_bar(lambda bar: pipeline.run(sources, store, progress=bar))
+            if out is not None:
+                from redline.interop.export import records, write_partitioned
+
+                months = write_partitioned(records(store), out.removeprefix("parquet:"))
     click.echo(_summary(summary))
+    if out is not None:
+        click.echo(
+            f"wrote {sum(months.values())} events to {out.removeprefix('parquet:')} "
+            f"({len(months)} months)"
+        )
 
 
 @cli.command()

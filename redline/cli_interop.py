@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from pathlib import Path
 
 import click
 
@@ -21,9 +22,9 @@ from redline.cli_common import _date, _errors, _settings, _table, db_option
 )
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     default=None,
-    help="File to write (default: standard output; Parquet needs a file).",
+    help="File (default: standard output; Parquet needs one), or a folder with --partition.",
 )
 @click.option("--actor", default=None, help="Actor id on either side, or a sponsor (e.g. IRN).")
 @click.option("--type", "event_type", default=None, help="PLOVER event type, e.g. ASSAULT.")
@@ -31,6 +32,12 @@ from redline.cli_common import _date, _errors, _settings, _table, db_option
 @click.option("--until", callback=_date, default=None, help="Last date, YYYY-MM-DD.")
 @click.option("--limit", type=int, default=None, help="Most events written.")
 @click.option("--mentions", is_flag=True, help="Export every coded report, not events.")
+@click.option(
+    "--partition",
+    type=click.Choice(["month"]),
+    default=None,
+    help="Parquet only: --out is a folder of month=YYYY-MM/events.parquet files.",
+)
 @click.pass_context
 def export(
     ctx: click.Context,
@@ -43,29 +50,29 @@ def export(
     until: date | None,
     limit: int | None,
     mentions: bool,
+    partition: str | None,
 ) -> None:
     """Write events in a format other tools load (fields: docs/exports.md)."""
-    from redline.interop.export import records, write
+    from redline.interop.export import records, write, write_partitioned
     from redline.store import Store
 
+    if partition and (fmt != "parquet" or not out):
+        raise click.UsageError("--partition month needs --format parquet and --out FOLDER.")
+    if out and not partition and Path(out).is_dir():
+        raise click.UsageError(f"--out {out} is a folder; give a file (or --partition month).")
+    noun = "reports" if mentions else "events"
     with _errors():
         settings = _settings(ctx, db=db)
         with Store(settings.db, read_only=True) as store:
-            count = write(
-                records(
-                    store,
-                    actor=actor,
-                    event_type=event_type,
-                    since=since,
-                    until=until,
-                    limit=limit,
-                    mentions=mentions,
-                ),
-                fmt,
-                out,
-            )
+            found = records(store, actor=actor, event_type=event_type, since=since, until=until,
+                            limit=limit, mentions=mentions)  # fmt: skip
+            if partition:
+                months = write_partitioned(found, out or "")
+                click.echo(f"wrote {sum(months.values())} {noun} to {out} in {len(months)} "
+                           "month folders (parquet)", err=True)  # fmt: skip
+                return
+            count = write(found, fmt, out)
     if out:
-        noun = "reports" if mentions else "events"
         click.echo(f"wrote {count} {noun} to {out} ({fmt})", err=True)
     else:
         sys.stdout.flush()

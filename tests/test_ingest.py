@@ -272,3 +272,26 @@ def test_fetch_refuses_a_url_it_cannot_parse() -> None:
         result = fetch("https://[::1", client=client)
     assert not hasattr(result, "content"), "no page from an unparsable URL"
     assert result.kind == "bad-url" and "not a URL" in result.message
+
+
+def test_gzipped_jsonl_archives_are_streamed(tmp_path: Path) -> None:
+    import gzip
+    import json as jsonlib
+
+    from redline.ingest.sources import expand, read
+
+    text = "Protesters gathered outside the embassy. " * 5
+    archive = tmp_path / "archive" / "2019-12.jsonl.gz"
+    archive.parent.mkdir()
+    with gzip.open(archive, "wt", encoding="utf-8") as handle:
+        for n in range(3):
+            handle.write(
+                jsonlib.dumps({"text": f"{n} {text}", "url": f"https://x.example/{n}"}) + "\n"
+            )
+    assert list(expand([str(archive.parent)])) == [str(archive)], "a folder's .jsonl.gz is read"
+    pages = list(read([str(archive)]))
+    assert [p.origin for p in pages] == [f"{archive}:{n}" for n in (1, 2, 3)]
+    truncated = tmp_path / "cut.jsonl.gz"
+    truncated.write_bytes(archive.read_bytes()[:-12])
+    results = list(read([str(truncated)]))
+    assert results[-1].kind == "truncated" and "ends early" in results[-1].message

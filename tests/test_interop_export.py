@@ -238,3 +238,48 @@ def test_export_command_writes_each_format(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["export", "--db", str(db), "--format", "parquet"])
     assert result.exit_code != 0 and "give --out FILE.parquet" in result.output
     assert not list(tmp_path.glob(".out.*")), "no temporary files left behind"
+
+
+def test_parquet_partitioned_by_month(filled: Store, tmp_path: Path) -> None:
+    import pyarrow.dataset as ds
+
+    from redline.interop.export import write_partitioned
+
+    folder = tmp_path / "parts"
+    assert write_partitioned(records(filled), folder) == {"2019-12": 3}
+    assert (folder / "month=2019-12" / "events.parquet").exists()
+    table = ds.dataset(folder, format="parquet", partitioning="hive").to_table()
+    assert table.num_rows == 3 and set(table.column("month").to_pylist()) == {"2019-12"}
+    assert write_partitioned(records(filled), folder) == {"2019-12": 3}, "a rerun replaces"
+    assert len(list(folder.rglob("*.parquet"))) == 1 and not list(folder.rglob("*.tmp"))
+
+
+def test_export_and_run_write_month_folders(tmp_path: Path) -> None:
+    db = tmp_path / "store.duckdb"
+    with Store(db) as store:
+        build(store)
+    runner = CliRunner()
+    out = tmp_path / "parts"
+    result = runner.invoke(cli, ["export", "--db", str(db), "--format", "parquet",
+                                 "--partition", "month", "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "wrote 3 events" in result.output and (out / "month=2019-12").is_dir()
+    wrong = runner.invoke(cli, ["export", "--db", str(db), "--format", "csv", "--partition",
+                                "month", "--out", str(out)])  # fmt: skip
+    assert wrong.exit_code != 0 and "needs --format parquet" in wrong.output
+    bad = runner.invoke(cli, ["run", str(tmp_path), "--db", str(db), "--out", "csv:x"])
+    assert bad.exit_code != 0 and "parquet:DIR" in bad.output
+
+
+@pytest.mark.model
+def test_run_writes_parquet_by_month_and_a_rerun_skips(tmp_path: Path) -> None:
+    example = (
+        Path(__file__).parent.parent / "examples" / "19-k1-rocket-attack-contractor-killed.html"
+    )
+    db, out = tmp_path / "store.duckdb", tmp_path / "parts"
+    runner = CliRunner()
+    first = runner.invoke(cli, ["run", str(example), "--db", str(db), "--out", f"parquet:{out}"])
+    assert first.exit_code == 0, first.output
+    assert (out / "month=2019-12" / "events.parquet").exists() and "months)" in first.output
+    again = runner.invoke(cli, ["run", str(example), "--db", str(db), "--out", f"parquet:{out}"])
+    assert again.exit_code == 0 and "already stored" in again.output, again.output

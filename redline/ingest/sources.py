@@ -7,6 +7,7 @@ suffix is a failure, not an error: one bad input never stops a batch.
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
@@ -19,6 +20,13 @@ from redline.model import Failure, RawPage
 
 STAGE = "ingest.read"
 SUFFIXES = {".html": "html", ".htm": "html", ".txt": "text", ".jsonl": "jsonl"}
+
+
+def _kind(path: Path) -> str | None:
+    """The reader a file needs; ``archive.jsonl.gz`` is JSON lines read through gzip."""
+    if path.name.lower().endswith(".jsonl.gz"):
+        return "jsonl"
+    return SUFFIXES.get(path.suffix.lower())
 
 
 def _now() -> datetime:
@@ -47,7 +55,7 @@ def expand(sources: Iterable[str]) -> Iterator[str]:
         path = Path(source)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUFFIXES:
+                if child.is_file() and _kind(child) is not None:
                     yield str(child)
         else:
             yield source
@@ -58,7 +66,7 @@ def read_file(
 ) -> Iterator[RawPage | Failure]:
     """Read one file into pages: one for HTML/text, one per line for JSONL."""
     item = str(path)
-    kind = SUFFIXES.get(path.suffix.lower())
+    kind = _kind(path)
     if not path.exists():
         yield _failure(item, "missing", f"{item} does not exist.", now)
         return
@@ -67,7 +75,7 @@ def read_file(
             item,
             "unsupported-format",
             f"{item}: unsupported file type '{path.suffix}'; "
-            "redline reads .html, .htm, .txt and .jsonl files.",
+            "redline reads .html, .htm, .txt, .jsonl and .jsonl.gz files.",
             now,
         )
         return
@@ -98,48 +106,61 @@ def _text_field(record: dict[str, object], key: str) -> str | None:
 def read_jsonl(
     path: Path, *, max_bytes: int, now: Callable[[], datetime] = _now
 ) -> Iterator[RawPage | Failure]:
-    """Read a JSONL file of articles: ``text`` or ``html``, optional metadata keys."""
-    with path.open("rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            item = f"{path}:{number}"
-            if not line.strip():
-                continue
-            if len(line) > max_bytes:
-                yield _failure(
-                    item,
-                    "too-large",
-                    f"{item}: line is {_megabytes(len(line))}, over the "
-                    f"{_megabytes(max_bytes)} limit.",
-                    now,
-                )
-                continue
-            try:
-                record = json.loads(line)
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                yield _failure(item, "bad-json", f"{item}: not a JSON object ({exc}).", now)
-                continue
-            if not isinstance(record, dict):
-                yield _failure(item, "bad-json", f"{item}: expected a JSON object.", now)
-                continue
-            body, media_type = record.get("text"), "text"
-            if not body:
-                body, media_type = record.get("html"), "html"
-            if not isinstance(body, str) or not body.strip():
-                yield _failure(
-                    item, "empty", f"{item}: the record has no 'text' or 'html' field.", now
-                )
-                continue
+    """Read a JSONL file of articles: ``text`` or ``html``, optional metadata keys.
 
-            yield RawPage(
-                origin=item,
-                content=body.encode("utf-8"),
-                media_type=media_type,
-                url=_text_field(record, "url"),
-                title=_text_field(record, "title"),
-                published=_text_field(record, "published"),
-                site=_text_field(record, "source"),
-                fetched_at=now(),
+    Streamed line by line (a ``.gz`` file is decompressed as it is read), so an archive of
+    any size is read in bounded memory; a truncated ``.gz`` ends with one failure.
+    """
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rb") as handle:
+        try:
+            yield from _jsonl_lines(path, handle, max_bytes=max_bytes, now=now)
+        except (OSError, EOFError) as exc:
+            item = str(path)
+            yield _failure(item, "truncated", f"{item}: the compressed file ends early ({exc}).",
+                           now)  # fmt: skip
+
+
+def _jsonl_lines(
+    path: Path, handle: Iterable[bytes], *, max_bytes: int, now: Callable[[], datetime]
+) -> Iterator[RawPage | Failure]:
+    for number, line in enumerate(handle, start=1):
+        item = f"{path}:{number}"
+        if not line.strip():
+            continue
+        if len(line) > max_bytes:
+            yield _failure(
+                item,
+                "too-large",
+                f"{item}: line is {_megabytes(len(line))}, over the {_megabytes(max_bytes)} limit.",
+                now,
             )
+            continue
+        try:
+            record = json.loads(line)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            yield _failure(item, "bad-json", f"{item}: not a JSON object ({exc}).", now)
+            continue
+        if not isinstance(record, dict):
+            yield _failure(item, "bad-json", f"{item}: expected a JSON object.", now)
+            continue
+        body, media_type = record.get("text"), "text"
+        if not body:
+            body, media_type = record.get("html"), "html"
+        if not isinstance(body, str) or not body.strip():
+            yield _failure(item, "empty", f"{item}: the record has no 'text' or 'html' field.", now)
+            continue
+
+        yield RawPage(
+            origin=item,
+            content=body.encode("utf-8"),
+            media_type=media_type,
+            url=_text_field(record, "url"),
+            title=_text_field(record, "title"),
+            published=_text_field(record, "published"),
+            site=_text_field(record, "source"),
+            fetched_at=now(),
+        )
 
 
 def read(

@@ -563,6 +563,26 @@ def _write_text(rows: Iterable[Record], fmt: str, stream: IO[str]) -> int:
     return count
 
 
+def write_partitioned(rows: Iterable[Record], folder: str | Path) -> dict[str, int]:
+    """Parquet files partitioned by the month of the event date: ``month=YYYY-MM/events.parquet``.
+
+    The Hive-style folder names let DuckDB, Spark, BigQuery or pyarrow read the folder as one
+    table with a ``month`` column. Each month's file is written under a temporary name and
+    renamed, so a rerun replaces whole months and never leaves half a file.
+    """
+    by_month: dict[str, list[dict[str, Any]]] = {}
+    for record in rows:
+        by_month.setdefault(record.event.date.value.strftime("%Y-%m"), []).append(flat(record))
+    root = Path(folder)
+    for month, chunk in sorted(by_month.items()):
+        target = root / f"month={month}" / "events.parquet"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(".events.parquet.tmp")
+        pq.write_table(pa.Table.from_pylist(chunk, schema=FLAT_SCHEMA), temporary)
+        os.replace(temporary, target)
+    return {month: len(chunk) for month, chunk in sorted(by_month.items())}
+
+
 def _write_parquet(rows: Iterable[Record], path: str) -> int:
     count = 0
     with pq.ParquetWriter(path, FLAT_SCHEMA) as writer:
