@@ -120,6 +120,20 @@ def _run_with_bar(action: Callable[[Any], Any]) -> Any:
     metavar="parquet:DIR",
     help="Also write the store's events as Parquet partitioned by month into DIR.",
 )
+@click.option(
+    "--runner",
+    "runner_name",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where batches are coded: local processes, or Ray actors (pip install 'redline[ray]').",
+)
+@click.option(
+    "--address",
+    default=None,
+    help="With --runner ray: an existing Ray cluster (ray://host:10001 or auto); "
+    "default starts a local one.",
+)
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -129,6 +143,8 @@ def run(
     workers: int | None,
     actors: tuple[str, ...],
     out: str | None,
+    runner_name: str,
+    address: str | None,
 ) -> None:
     """Read SOURCES (files, folders, URLs; .jsonl.gz archives are streamed), code them and
     store the events. A rerun skips what is already coded."""
@@ -142,8 +158,18 @@ def run(
             ctx, db=db, batch_size=batch_size, workers=workers, actors=",".join(actors) or None
         )
         pipeline = Pipeline(settings)
+        runner: Any = None
+        if runner_name == "ray":
+            from redline.scale.ray import RayRunner, require
+
+            require()  # one sentence on how to install Ray, before anything is read
+            runner = RayRunner(workers=settings.workers if workers else 2, address=address)
+        elif address:
+            raise click.BadParameter("--address needs --runner ray", param_hint="--address")
         with Store(settings.db) as store:
-            summary = _run_with_bar(lambda bar: pipeline.run(sources, store, progress=bar))
+            summary = _run_with_bar(
+                lambda bar: pipeline.run(sources, store, runner=runner, progress=bar)
+            )
             if out is not None:
                 from redline.interop.export import records, write_partitioned
 

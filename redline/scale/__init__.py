@@ -1,0 +1,1 @@
+"""Runners beyond one process: the same stages on a distributed engine (Ray)."""
