@@ -28,6 +28,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -41,32 +42,88 @@ EXAMPLES = ROOT / "examples"
 # -- in the child process: one measured run ---------------------------------------------
 
 
-def _peak_rss_of_descendants() -> dict[int, tuple[str, int]]:
-    """Peak RSS (VmHWM, bytes) and name of every live descendant of this process (Linux)."""
-    parents: dict[int, int] = {}
-    names: dict[int, str] = {}
-    peaks: dict[int, int] = {}
+def _processes() -> dict[int, tuple[int, str, int, int]]:
+    """Every visible process: parent, name, peak RSS (VmHWM, bytes), CPU time (ticks)."""
+    found: dict[int, tuple[int, str, int, int]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             status = (entry / "status").read_text()
+            stat = (entry / "stat").read_text()
         except OSError:
             continue
         fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        pid = int(entry.name)
-        parents[pid] = int(fields.get("PPid", "0").strip())
-        names[pid] = fields.get("Name", "?").strip()
-        peaks[pid] = int(fields.get("VmHWM", "0 kB").split()[0]) * 1024
-    me = os.getpid()
-    found: dict[int, tuple[str, int]] = {}
-    for pid in parents:
-        ancestor = parents[pid]
-        while ancestor and ancestor != me:
-            ancestor = parents.get(ancestor, 0)
-        if ancestor == me:
-            found[pid] = (names[pid], peaks[pid])
+        ticks = stat.rsplit(")", 1)[1].split()
+        found[int(entry.name)] = (
+            int(fields.get("PPid", "0").strip()),
+            fields.get("Name", "?").strip(),
+            int(fields.get("VmHWM", "0 kB").split()[0]) * 1024,
+            int(ticks[11]) + int(ticks[12]),  # utime + stime
+        )
     return found
+
+
+def _descendants(processes: dict[int, tuple[int, str, int, int]], root: int) -> set[int]:
+    """``root`` and every process below it."""
+    mine = set()
+    for pid in processes:
+        ancestor = pid
+        while ancestor and ancestor != root:
+            ancestor = processes[ancestor][0] if ancestor in processes else 0
+        if ancestor == root:
+            mine.add(pid)
+    return mine
+
+
+def _busy_ticks() -> int:
+    """CPU ticks the whole machine spent busy since boot (all cores)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    # user, nice, system; irq, softirq, steal (guest time is already in user and nice)
+    return sum(values[0:3]) + sum(values[5:8])
+
+
+class LoadWatch(threading.Thread):
+    """Samples, every 0.5 s, how much CPU the machine spent outside this run's processes.
+
+    The machine is shared: a run that others load (tests, builds) is slower for reasons that
+    are not the runner's, so each run reports the other load it met.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.ticks = os.sysconf("SC_CLK_TCK")
+        self.stopping = threading.Event()
+        self.other_ticks = 0
+        self.mine: dict[int, int] = {}
+        self.peaks: dict[int, tuple[str, int]] = {}
+        """Name and peak RSS of every process of this run seen (Ray's are gone at the end)."""
+        self.busy = _busy_ticks()
+        self.started_at = time.perf_counter()
+        self.sample()
+
+    def sample(self) -> None:
+        processes = _processes()
+        busy = _busy_ticks()
+        spent = 0
+        for pid in _descendants(processes, os.getpid()):
+            now = processes[pid][3]
+            self.peaks[pid] = processes[pid][1:3]
+            spent += now - self.mine.get(pid, now if not self.mine else 0)
+            self.mine[pid] = now
+        self.other_ticks += max(0, (busy - self.busy) - spent)
+        self.busy = busy
+
+    def run(self) -> None:
+        while not self.stopping.wait(0.5):
+            self.sample()
+
+    def stop(self) -> float:
+        """Other processes' CPU seconds over the run."""
+        self.stopping.set()
+        self.join()
+        self.sample()
+        return self.other_ticks / self.ticks
 
 
 def measure(spec: str, db: Path, batch_size: int, sources: list[str] | None) -> dict[str, Any]:
@@ -82,7 +139,7 @@ def measure(spec: str, db: Path, batch_size: int, sources: list[str] | None) -> 
     peaks = {"before_consolidate": 0}
     batch_writes: list[float] = []
     done = {"read": 0, "code": 0}
-    last_report = [time.perf_counter()]
+    last_report = [time.perf_counter(), 0.0]
 
     def progress(phase: str, advance: int, total: int | None) -> None:
         now = time.perf_counter()
@@ -95,22 +152,23 @@ def measure(spec: str, db: Path, batch_size: int, sources: list[str] | None) -> 
                 marks["last_result"] = now
                 peaks["before_consolidate"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         if sources is not None and now - last_report[0] >= 30:
-            last_report[0] = now
+            other = watch.other_ticks / watch.ticks
+            load = (other - last_report[1]) / (now - last_report[0])
+            last_report[:] = [now, other]
             elapsed = now - marks["start"]
             print(
                 f"  {elapsed:7.0f} s  read {done['read']:,}  coded {done['code']:,}"
-                f"{'' if total is None else f' of {total:,}'}",
+                f"{'' if total is None else f' of {total:,}'}  (other load {load:.2f} cores)",
                 file=sys.stderr,
                 flush=True,
             )
 
     ray_init = 0.0
-    ray_module: Any = None
     runner: Any
     if kind == "ray":
         from redline.scale.ray import RayRunner, require
 
-        ray_module = require()
+        require()
     with Store(db) as store:
         writes = {"seconds": 0.0, "code_seconds": 0.0, "code_batches": 0}
         append = store.append
@@ -126,19 +184,11 @@ def measure(spec: str, db: Path, batch_size: int, sources: list[str] | None) -> 
                 writes["code_batches"] += 1
 
         store.append = timed_append  # type: ignore[method-assign]
+        watch = LoadWatch()
+        watch.start()
         marks["start"] = time.perf_counter()
-        if kind == "ray":
-            # Started here, as RayRunner would, so that its cost is seen on its own.
-            ray_module.init(
-                num_cpus=count,
-                include_dashboard=False,
-                logging_level="WARNING",
-                log_to_driver=False,
-            )
-            ray_init = time.perf_counter() - marks["start"]
-            runner = RayRunner(workers=count)
-        else:
-            runner = LocalRunner(processes=count)
+        # RayRunner starts Ray and shuts it down before consolidation, as in a real run.
+        runner = RayRunner(workers=count) if kind == "ray" else LocalRunner(processes=count)
         if sources is None:
             marks["code_start"] = time.perf_counter()
             summary = pipeline.code(store, runner=runner, progress=progress)
@@ -147,16 +197,14 @@ def measure(spec: str, db: Path, batch_size: int, sources: list[str] | None) -> 
             summary = pipeline.run(sources, store, runner=runner, progress=progress)
             articles = summary.articles
         finished = time.perf_counter()
-        descendants = _peak_rss_of_descendants()
+        other_cpu = watch.stop()
+        descendants = watch.peaks
+        if kind == "ray":
+            ray_init = runner.init_seconds
         rows = store.connection.execute("SELECT id, event_type FROM events ORDER BY id").fetchall()
         digest = hashlib.sha256("\n".join(f"{i} {t}" for i, t in rows).encode()).hexdigest()
         failures = store.connection.execute("SELECT kind, count(*) FROM failures GROUP BY kind")
         failure_kinds = dict(failures.fetchall())
-    shutdown = 0.0
-    if ray_module is not None:
-        started = time.perf_counter()
-        ray_module.shutdown()
-        shutdown = time.perf_counter() - started
     self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     if kind == "ray":
         workers_peak = list(runner.peak_memory)
@@ -182,12 +230,13 @@ def measure(spec: str, db: Path, batch_size: int, sources: list[str] | None) -> 
         "stored_events": len(rows),
         "events_digest": digest,
         "ray_init_s": round(ray_init, 2),
-        "ray_shutdown_s": round(shutdown, 2),
-        "ingest_s": round(code_start - marks["start"] - ray_init, 2) if sources else 0.0,
-        "first_result_s": round(first - code_start, 2),
-        "loop_s": round(last - code_start, 2),
+        "ingest_s": round(code_start - marks["start"], 2) if sources else 0.0,
+        # Ray starts inside the coding phase; it is taken out here and added back in rates.
+        "first_result_s": round(first - code_start - ray_init, 2),
+        "loop_s": round(last - code_start - ray_init, 2),
+        # With Ray this includes its shutdown, which RayRunner does before consolidation.
         "consolidate_s": round(finished - last, 2),
-        "code_s": round(finished - code_start, 2),
+        "code_s": round(finished - code_start - ray_init, 2),
         "total_s": round(finished - marks["start"], 2),
         "steady_articles_per_s": round((done["code"] - first_batch) / (last - first), 1)
         if last > first
@@ -206,6 +255,9 @@ def measure(spec: str, db: Path, batch_size: int, sources: list[str] | None) -> 
         "driver_peak_before_consolidate_bytes": peaks["before_consolidate"] * 1024,
         "worker_peak_bytes": workers_peak,
         "ray_system_peak_bytes": ray_system if kind == "ray" else None,
+        # CPU seconds other processes on the machine used during the run, and as cores.
+        "other_cpu_s": round(other_cpu, 1),
+        "other_cores": round(other_cpu / (finished - marks["start"]), 2),
     }
 
 
@@ -276,8 +328,8 @@ def table(results: list[dict[str, Any]]) -> str:
     lines = [
         "| runner | ray.init s | first result s | code s | consolidate s | driver writes s "
         "| articles/s | sentences/s | speed-up | steady articles/s | steady speed-up | mentions "
-        "| same events | peak MB per worker | driver peak MB |",
-        "| --- " * 15 + "|",
+        "| same events | peak MB per worker | driver peak MB | other load (cores) |",
+        "| --- " * 16 + "|",
     ]
     for r in results:
         seconds = r["code_s"] + r["ray_init_s"]
@@ -291,7 +343,7 @@ def table(results: list[dict[str, Any]]) -> str:
             f"| {_ratio(r['steady_articles_per_s'], base['steady_articles_per_s'])} "
             f"| {r['events']:,} "
             f"| {same} | {', '.join(_mb(m) for m in r['worker_peak_bytes'])} "
-            f"| {_mb(r['driver_peak_bytes'])} |"
+            f"| {_mb(r['driver_peak_bytes'])} | {r['other_cores']:.2f} |"
         )
     return "\n".join(lines)
 
@@ -331,7 +383,7 @@ def compare(args: argparse.Namespace) -> list[dict[str, Any]]:
     for r in results:
         if r["runner"].startswith("ray"):
             print(
-                f"{r['runner']}: ray.shutdown {r['ray_shutdown_s']:.1f} s; Ray's own "
+                f"{r['runner']}: Ray's own "
                 f"processes (GCS, raylet, ...) peak {_mb(r['ray_system_peak_bytes'])} MB "
                 "in all"
             )
@@ -396,7 +448,8 @@ def full(args: argparse.Namespace, spec: str) -> dict[str, Any]:
     )
     print(
         f"a coded batch's write: {r['write_ms_first_100']} ms (first 100 batches), "
-        f"{r['write_ms_last_100']} ms (last 100)"
+        f"{r['write_ms_last_100']} ms (last 100); other processes on the machine used "
+        f"{r['other_cpu_s']:,.0f} CPU s ({r['other_cores']:.2f} cores on average)"
     )
     return r
 

@@ -9,6 +9,7 @@ exactly as with ``LocalRunner``. Ray is optional: ``pip install 'redline[ray]'``
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -63,17 +64,21 @@ class RayRunner:
         self.in_flight = in_flight
         self.peak_memory: list[int] = []
         """Peak resident memory of each actor after the last ``map`` (bytes)."""
+        self.init_seconds = 0.0
+        """How long starting Ray took in the last ``map`` (0 when it was already running)."""
 
     def map(self, spec: WorkerSpec, batches: Iterable[list[Article]]) -> Iterator[RunResult]:
         """Yield each batch's result in input order."""
         ray = require()
         started_here = not ray.is_initialized()
+        began = time.perf_counter()
         if started_here:
             if self.address:
                 ray.init(address=self.address, logging_level="WARNING", log_to_driver=False)
             else:
                 ray.init(num_cpus=self.workers, include_dashboard=False,
                          logging_level="WARNING", log_to_driver=False)  # fmt: skip
+        self.init_seconds = time.perf_counter() - began if started_here else 0.0
         try:
             actor_class = ray.remote(num_cpus=1)(_Coder)
             actors = [actor_class.remote(spec) for _ in range(self.workers)]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from redline.analyze.sides import side_readings
-from redline.consolidate.cluster import Casualties, Incident, Link, Source, shingles
+from redline.consolidate.cluster import Casualties, Incident, Link, Source
 from redline.errors import StoreError
 from redline.model import EventDate, Realis
 from redline.store.codec import actor_from_dict, actor_to_dict, place_from_dict, place_to_dict
@@ -197,7 +197,7 @@ def sources(store: Store, article_ids: Iterable[str]) -> dict[str, Source]:
             id=row["id"],
             site=site,
             published_at=row["published_at"] or row["ingested_at"],
-            shingles=shingles(row["text"]),
+            text=row["text"] or "",
         )
     return out
 
