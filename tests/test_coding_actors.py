@@ -9,6 +9,7 @@ import pytest
 
 from redline.coding.actors import ActorDictionary, ActorResolver
 from redline.errors import ConfigError
+from redline.model import EventCandidate, EventDate, Evidence, Place, Realis
 
 DAY = date(2019, 12, 29)
 
@@ -279,3 +280,37 @@ def test_coding_actors_shipped_breadth_layer_knows_phoenix_people() -> None:
     assert resolver.breadth is not None, "phoenix.csv.gz is missing: run make phoenix"
     (actor,) = resolver.resolve_phrase("Paulin Obame Nguema", date(1995, 1, 1))
     assert (actor.country, actor.sector) == ("GAB", "GOV")
+
+
+def _candidate(source: str, target: str, country: str | None) -> EventCandidate:
+    return EventCandidate(
+        article_id="a",
+        event_type="ASSAULT",
+        mode=None,
+        realis=Realis.ASSERTED,
+        source_text=(source,) if source else (),
+        target_text=(target,) if target else (),
+        evidence=Evidence(article_id="a", sentence=0, start=0, end=10, quote=source),
+        date=EventDate(value=DAY),
+        location=Place(name="Kabul", country=country, precision=1) if country else None,
+        coder="test",
+    )
+
+
+def test_coding_actors_generic_people_are_of_the_event_country(resolver: ActorResolver) -> None:
+    event = resolver.resolve(_candidate("Gunmen", "a maternity ward", "AFG"))
+    assert event is not None, "an attack by gunmen was dropped for want of a named actor"
+    (gunmen,) = event.source
+    assert (gunmen.id, gunmen.name, gunmen.country) == (
+        "generic:UAF:AFG",
+        "Gunmen (Afghanistan)",
+        "AFG",
+    ), gunmen
+    assert gunmen.reason and "country of the event's place" in gunmen.reason
+    # Without a place: the generic actor, with no country.
+    placeless = resolver.resolve(_candidate("Protesters", "", None))
+    assert placeless is not None and placeless.source[0].id == "generic:CVL", placeless
+    # A named actor wins over the generic noun; troops are not assumed to be the host's.
+    named = resolver.resolve(_candidate("Iraqi protesters", "", "IRQ"))
+    assert named is not None and named.source[0].id == "IRQ", named
+    assert resolver.resolve(_candidate("Troops", "", "IRQ")) is None

@@ -31,7 +31,12 @@ SATURDAY = date(2019, 12, 28)
         ("Tankers were attacked in May 2019.", date(2019, 9, 1), date(2019, 5, 1), "month"),
         ("In March, protesters gathered.", date(2020, 1, 5), date(2019, 3, 1), "month"),
         ("Iran was sanctioned in 2018.", SATURDAY, date(2018, 1, 1), "year"),
-        ("Militias fired rockets last week.", SATURDAY, date(2019, 12, 21), "week"),
+        # "last week" is the calendar week before: Monday 16 to Sunday 22 December.
+        ("Militias fired rockets last week.", SATURDAY, date(2019, 12, 16), "week"),
+        ("Militias fired rockets last week.", date(2020, 1, 17), date(2020, 1, 6), "week"),
+        # A story stamped Tuesday (UTC) about "Wednesday local time": a day ahead.
+        ("Missiles hit early on Wednesday local time.", date(2020, 1, 7), date(2020, 1, 8), "day"),
+        ("Missiles hit early on Wednesday.", date(2020, 1, 7), date(2020, 1, 1), "day"),
         ("Protests grew earlier this month.", SATURDAY, date(2019, 12, 1), "month"),
     ],
 )
@@ -58,6 +63,20 @@ def test_coding_dates_nearest_expression_to_the_trigger_wins() -> None:
     sentence = "On Friday officials said the strike on Dec. 20 killed two."
     assert event_date(sentence, sentence.index("strike"), SATURDAY).value == date(2019, 12, 20)
     assert event_date(sentence, 0, SATURDAY).value == date(2019, 12, 27)
+
+
+def test_coding_dates_a_statement_time_is_not_the_event_time() -> None:
+    sentence = "Strikes killed six soldiers, the military said on Friday, after raids on Thursday."
+    found = event_date(sentence, sentence.index("killed"), date(2020, 3, 13))
+    assert found.value == date(2020, 3, 12) and found.raw == "on Thursday", found
+    only = "Strikes killed six soldiers at two sites, the Iraqi military said on Friday."
+    found = event_date(only, only.index("killed"), date(2020, 3, 14))
+    # The event came on or before the statement: its day stands in, flagged.
+    assert (found.value, found.fallback, found.basis) == (date(2020, 3, 13), True, "statement")
+    # When the statement is the event, its time is the event's.
+    said = "Iraq's military said on Friday that the strikes violated its sovereignty."
+    found = event_date(said, said.index("said"), date(2020, 3, 14))
+    assert (found.value, found.fallback) == (date(2020, 3, 13), False), found
 
 
 def test_coding_dates_fallback_is_flagged_with_its_basis() -> None:

@@ -57,6 +57,34 @@ def test_coding_places_ambiguous_cities_follow_the_countries_named(
     assert place(gazetteer, sentence)[1] == country
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A direction word or the country's possessive between preposition and place.
+        ("An air strike killed a commander at his home in eastern Gaza City.", ("PSE", None)),
+        ("A missile hit a building in the Mezzeh district of Damascus.", ("SYR", None)),
+        ("A missile struck a mosque in Yemen's Marib province.", ("YEM", "Ma'rib")),
+        ("A mortar round fell into Baghdad's fortified Green Zone.", ("IRQ", None)),
+        # A region no other country has a region of that name needs no country named...
+        ("Strikes hit militia positions in Anbar province.", ("IRQ", "Anbar")),
+    ],
+)
+def test_coding_places_directions_possessives_and_unique_regions(
+    gazetteer: Gazetteer, sentence: str, expected: tuple[str, str | None]
+) -> None:
+    found = gazetteer.locate(sentence, 3, set())
+    assert found is not None, f"no place in {sentence!r}"
+    country, region = expected
+    assert found.country == country, found
+    if region is not None:
+        assert gazetteer.same_region(found.country, found.admin1, region), found
+
+
+def test_coding_places_unique_region_does_not_hide_a_city(gazetteer: Gazetteer) -> None:
+    # ... but a city of that name comes first ("Paris" is also a French department).
+    assert place(gazetteer, "A bomb exploded in Paris overnight.") == ("Paris", "FRA", 1)
+
+
 def test_coding_places_georgia_is_the_country(gazetteer: Gazetteer) -> None:
     assert place(gazetteer, "Troops were deployed in Georgia.") == ("Georgia", "GEO", 3)
 
@@ -106,12 +134,33 @@ def test_coding_places_region_written_with_the_place_decides_country_and_admin1(
     )
 
 
-def test_coding_places_unknown_town_falls_back_to_its_region(gazetteer: Gazetteer) -> None:
+def test_coding_places_unknown_town_falls_back_to_its_district_then_region(
+    gazetteer: Gazetteer,
+) -> None:
     found = gazetteer.locate(
         "Locals killed a thief in Minakulu (Oyam, Northern Region).", 5, {"UGA"}
     )
     assert found is not None and found.country == "UGA", found
+    # The mean point of Oyam district's places: near, not the place itself.
+    assert (found.precision, found.admin1) == (2, "Northern Region"), found
+    assert found.lat is not None and abs(found.lat - 2.2) < 0.3, found
+    found = gazetteer.locate("Locals killed a thief in Minakulu (Northern Region).", 5, {"UGA"})
+    assert found is not None and found.country == "UGA", found
     assert found.precision == 3 and found.lat is not None, "a region gives its point, coarsely"
+
+
+def test_coding_places_small_towns_are_read_only_inside_their_region(
+    gazetteer: Gazetteer,
+) -> None:
+    assert "Gajiram" not in gazetteer.cities, "the test needs a town below the city table"
+    found = gazetteer.locate("Gunmen killed 30 travellers in Gajiram (Nganzai, Borno).", 5, set())
+    assert found is not None and (found.name, found.country, found.precision) == (
+        "Gajiram",
+        "NGA",
+        1,
+    ), found
+    # Bare, a village name is not read as a place.
+    assert gazetteer.locate("Gunmen killed 30 travellers in Gajiram.", 5, set()) is None
 
 
 def test_coding_places_acronym_lists_in_brackets_are_not_places(gazetteer: Gazetteer) -> None:

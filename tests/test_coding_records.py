@@ -104,3 +104,34 @@ def test_coding_records_later_sentences_keep_the_story_time_and_place(
     assert arrest.date.value == date(2020, 3, 3), f"story time not kept: {arrest.date}"
     assert arrest.date.basis == "story", arrest.date
     assert arrest.location is not None and arrest.location.country == "BOL", arrest.location
+
+
+@pytest.mark.model
+def test_coding_records_a_place_goes_to_the_event_written_beside_it(
+    stages: tuple[Any, RuleCoder, ActorResolver],
+) -> None:
+    parser, coder, _ = stages
+
+    def places(text: str) -> dict[str, str | None]:
+        published = datetime(2020, 3, 13, tzinfo=UTC)
+        article = Article(
+            id=content_id(text),
+            origin="record",
+            text=text,
+            published_at=published,
+            ingested_at=published,
+        )
+        return {
+            (c.evidence.trigger or "").split("@")[0]: c.location.name if c.location else None
+            for c in coder(parser([article]))
+        }
+
+    two = places(
+        "The United States carried out air strikes on weapons depots across Iraq on Thursday, "
+        "a day after a rocket attack killed two Americans at Camp Taji."
+    )
+    assert two.get("strikes") == "Iraq", f"the strikes took the other event's place: {two}"
+    assert two.get("attack") == "Camp Taji", f"the attack lost its place: {two}"
+    # A trigger inside another's phrase is the same event, and keeps the site.
+    one = places("Rockets struck Camp Taji north of Baghdad on Wednesday, killing two soldiers.")
+    assert set(one.values()) == {"Camp Taji"}, one

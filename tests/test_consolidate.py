@@ -31,13 +31,15 @@ def mention(
     realis: Realis = Realis.ASSERTED,
     precision: str = "day",
     quote: str | None = None,
+    mode: str | None = None,
+    fallback: bool = False,
 ) -> Event:
     return Event(
         id=ident,
         article_id=article,
-        date=EventDate(value=day, precision=precision),
+        date=EventDate(value=day, precision=precision, fallback=fallback),
         event_type="ASSAULT",
-        mode=None,
+        mode=mode,
         realis=realis,
         source=source,
         target=target,
@@ -193,6 +195,48 @@ def test_consolidate_any_arrival_order_gives_the_same_events(order: list[Event],
     first = cluster(order[:cut], {})
     again = cluster([e for e in _POOL if any(e.id in i.mentions for i in first)] + order[cut:], {})
     assert {(i.id, frozenset(i.mentions)) for i in again} == expected
+
+
+def test_consolidate_a_country_agrees_with_the_actors_based_there() -> None:
+    iraq = ActorRef(id="IRQ", name="Iraq", country="IRQ")
+    taji = ActorRef(id="camp-taji", name="Camp Taji", country="IRQ")
+    militia = ActorRef(id="kataib-hezbollah", name="Kata'ib Hezbollah", country="IRQ")
+    events = [
+        # "rockets hit Camp Taji, wounding Iraqi soldiers" / "rockets struck Camp Taji"
+        mention("m1", "a1", date(2020, 3, 14), source=(), target=(iraq,)),
+        mention("m2", "a2", date(2020, 3, 14), source=(), target=(taji,)),
+        # An attack on the United States there that day is another event.
+        mention("m3", "a3", date(2020, 3, 14), source=(militia,), target=(USA,)),
+    ]
+    assert groups(events) == {frozenset({"m1", "m2"}), frozenset({"m3"})}
+
+
+def test_consolidate_placeless_reports_merge_on_one_actor_means_and_day() -> None:
+    houthis = ActorRef(id="houthis", name="Houthis")
+    day = date(2020, 1, 18)
+    drone = mention("m1", "a1", day, source=(houthis,), target=(), place=None, mode="drone")
+    missile = mention(
+        "m2", "a2", day, source=(houthis,), target=(), place=None, mode="heavy-weapons"
+    )
+    assert groups([drone, missile]) == {frozenset({"m1", "m2"})}
+    # Not by other means, not on a day the report only guesses (a fallback date).
+    gunfire = mention("m3", "a3", day, source=(houthis,), target=(), place=None, mode="firearms")
+    guessed = mention(
+        "m4", "a4", day, source=(houthis,), target=(), place=None, mode="drone", fallback=True
+    )
+    found = groups([drone, missile, gunfire, guessed])
+    assert {frozenset({"m3"}), frozenset({"m4"})} <= found, found
+
+
+def test_consolidate_an_assassination_fits_any_means() -> None:
+    events = [
+        mention("m1", "a1", date(2019, 11, 12), place=K1, mode="aerial"),
+        mention("m2", "a2", date(2019, 11, 12), place=K1, mode="assassinate"),
+        mention("m3", "a3", date(2019, 11, 12), place=K1, mode="firearms"),
+    ]
+    # The assassination joins the air strike; the shooting (close, not remote) does not.
+    found = groups(events)
+    assert frozenset({"m3"}) in found and len(found) == 2, found
 
 
 def test_consolidate_rules_are_settings() -> None:

@@ -21,13 +21,33 @@ from importlib import resources
 from pathlib import Path
 
 from redline.errors import ConfigError
-from redline.model import ActorRef, Event, EventCandidate
+from redline.model import GENERIC_PREFIX, ActorRef, Event, EventCandidate
 
 STAGE = "coding.actors.dictionary.v1"
 
 COUNTRY_COLUMNS = ("iso3", "name", "aliases", "demonyms", "capital")
 ACTOR_COLUMNS = ("id", "name", "aliases", "country", "sector", "type", "sponsors")
 AGENT_COLUMNS = ("term", "sector")
+GENERIC_SECTORS = frozenset(
+    [
+        "CVL",
+        "UAF",
+        "REB",
+        "CRM",
+        "JRN",
+        "MED",
+        "EDU",
+        "LAB",
+        "REF",
+        "REL",
+        "BUS",
+        "AGR",
+        "NGO",
+        "OPP",
+        "PTY",
+    ]
+)
+"""Sectors whose generic nouns stand for people of the place where the event happened."""
 _PROXY_WORDS = "backed|aligned|allied|sponsored|supported|funded|linked|affiliated|armed|trained"
 _PROXY = re.compile(rf"^[-\s]?({_PROXY_WORDS})\b")
 _PRO = re.compile(r"\bpro-?\s?$", re.IGNORECASE)
@@ -440,18 +460,27 @@ class ActorDictionary:
                 chosen.append(match)
         return sorted(chosen, key=lambda m: m.start)
 
-    def agent(self, text: str) -> tuple[str, str] | None:
-        """The longest generic agent term in ``text`` and its sector."""
+    def _agents_in(self, text: str) -> list[str]:
         if self._agent_pattern is None:
             terms = sorted(self.agents, key=len, reverse=True)
             self._agent_pattern = re.compile(
                 r"(?<!\w)(" + "|".join(re.escape(t) for t in terms) + r")(?!\w)"
             )
-        found = self._agent_pattern.findall(text.lower())
+        found: list[str] = self._agent_pattern.findall(text.lower())
+        return found
+
+    def agent(self, text: str) -> tuple[str, str] | None:
+        """The longest generic agent term in ``text`` and its sector."""
+        found = self._agents_in(text)
         if not found:
             return None
         term = max(found, key=len)
         return term, self.agents[term]
+
+    def mentions_people(self, text: str) -> bool:
+        """Does the text name generic people who stand for the place ("gunmen",
+        "residents")? They make a sentence worth parsing, as an alias does."""
+        return any(self.agents[term] in GENERIC_SECTORS for term in self._agents_in(text))
 
     def mentions_actor(self, text: str) -> bool:
         """Cheap prefilter: does any word of the text start a known alias?
@@ -587,6 +616,11 @@ class ActorResolver:
         when = candidate.date.value
         source = self._first(candidate.source_text, when)
         target = self._all(candidate.target_text, when, exclude={a.id for a in source})
+        country = candidate.location.country if candidate.location is not None else None
+        if not source:
+            source = self._generic(candidate.source_text, country)
+        if not target:
+            target = self._generic(candidate.target_text, country)
         if not source and not target:
             return None
         evidence = candidate.evidence
@@ -618,6 +652,31 @@ class ActorResolver:
             context=candidate.context,
             location=candidate.location,
         )
+
+    def _generic(self, phrases: Sequence[str], country: str | None) -> tuple[ActorRef, ...]:
+        """A side named only by a generic noun ("gunmen", "residents"): the generic actor of
+        that sector in the country where the event took place, as ACLED's "Protesters
+        (India)". Sectors that belong to a state (troops, police, officials) are left out:
+        troops in Iraq are often not Iraq's."""
+        for phrase in phrases:
+            agent = self.dictionary.agent(phrase)
+            if agent is None or agent[1] not in GENERIC_SECTORS:
+                continue
+            term, sector = agent
+            entry = self.dictionary.entry(country) if country else None
+            label = term[:1].upper() + term[1:]
+            return (
+                ActorRef(
+                    id=f"{GENERIC_PREFIX}{sector}" + (f":{country}" if country else ""),
+                    name=f"{label} ({entry.name})" if entry else label,
+                    country=country,
+                    sector=sector,
+                    text=term,
+                    reason=f"generic agent '{term}' ({sector})"
+                    + (f" in {country}, the country of the event's place" if country else ""),
+                ),
+            )
+        return ()
 
     def _first(self, phrases: Sequence[str], when: date) -> tuple[ActorRef, ...]:
         for phrase in phrases:

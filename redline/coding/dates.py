@@ -58,7 +58,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "weekday",
         re.compile(
             r"\b(?:on |late |early |last )?(monday|tuesday|wednesday|thursday|friday|saturday|"
-            r"sunday)\b",
+            r"sunday)\b((?:,? (?:morning|afternoon|evening|night))? local time)?",
             re.I,
         ),
     ),
@@ -139,6 +139,10 @@ def _resolve(kind: str, groups: tuple[str, ...], published: date) -> TimeExpress
         unit = groups[0].lower()
         back = _UNIT_DAYS[unit] if kind == "last_unit" else 0
         start = published - timedelta(days=back)
+        if unit == "week":
+            # A calendar week, Monday to Sunday: "last week" read on a Friday includes the
+            # Wednesday nine days before, which "seven days back" would miss.
+            start -= timedelta(days=start.weekday())
         if unit == "month":
             start = start.replace(day=1)
         if unit == "year":
@@ -146,6 +150,10 @@ def _resolve(kind: str, groups: tuple[str, ...], published: date) -> TimeExpress
         return TimeExpression(0, 0, start, unit)
     if kind == "weekday":
         wanted = _WEEKDAYS[groups[0].lower()]
+        if groups[1] and wanted == (published.weekday() + 1) % 7:
+            # "early on Wednesday local time" in a story stamped Tuesday (UTC): the place of
+            # the event is already a day ahead.
+            return TimeExpression(0, 0, published + timedelta(days=1), "day")
         back = (published.weekday() - wanted) % 7
         return TimeExpression(0, 0, published - timedelta(days=back), "day")
     return None
@@ -199,11 +207,26 @@ def nearest(
     *,
     basis: str = "publication",
 ) -> EventDate:
-    """The event date from a sentence's expressions already found (see ``event_date``)."""
+    """The event date from a sentence's expressions already found (see ``event_date``).
+
+    A time that dates a statement ("officials said on Friday") is not the event's, unless
+    the statement is the event: the event happened on or before it, so with no other time
+    the statement's day stands in, flagged as a fallback with basis ``statement``.
+    """
     if not expressions:
         return EventDate(value=published, precision="day", raw=None, fallback=True, basis=basis)
     anchor = trigger if trigger is not None else 0
-    best = min(expressions, key=lambda e: min(abs(e.start - anchor), abs(e.end - anchor)))
+    events = [e for e in expressions if not _dates_statement(text, e, anchor)]
+    if not events:
+        said = min(expressions, key=lambda e: abs(e.start - anchor))
+        return EventDate(
+            value=said.value,
+            precision="day",
+            raw=text[said.start : said.end],
+            fallback=True,
+            basis="statement",
+        )
+    best = min(events, key=lambda e: min(abs(e.start - anchor), abs(e.end - anchor)))
     return EventDate(
         value=best.value,
         precision=best.precision,
@@ -212,3 +235,16 @@ def nearest(
         end=best.end_value,
         basis=basis,
     )
+
+
+_STATEMENT = re.compile(
+    r"\b(?:said|says|told(?: [\w.'’-]+){1,2}|announced|reported|confirmed|added|stated)\s+$",
+    re.I,
+)
+
+
+def _dates_statement(text: str, expression: TimeExpression, trigger: int) -> bool:
+    """Whether ``expression`` follows a speech verb that is not the event's own trigger."""
+    start = max(0, expression.start - 40)
+    verb = _STATEMENT.search(text[start : expression.start])
+    return verb is not None and not (start + verb.start() <= trigger < expression.start)

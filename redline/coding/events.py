@@ -387,6 +387,7 @@ class RuleCoder:
         if expressions:
             story.when = nearest(doc.text, expressions, 0, published, basis=basis)
         out: list[EventCandidate] = []
+        tokens: list[Any] = []
         for token, trigger in found:
             if self._is_requested(token, found):
                 continue
@@ -413,10 +414,15 @@ class RuleCoder:
                 or (by_index[verb.i].mode if verb is not None and verb.i in by_index else None)
                 or self._mode(token, trigger.event_type, instruments)
             )
+            event_type = trigger.event_type
+            if event_type == "ASSAULT" and _crowd(sources):
+                # Protesters storming a compound or throwing stones: PLOVER codes a violent
+                # demonstration as PROTEST (riot), as ACLED codes it as a riot.
+                event_type, mode = "PROTEST", "riot"
             start = sentence.start
             candidate = EventCandidate(
                 article_id=article.id,
-                event_type=trigger.event_type,
+                event_type=event_type,
                 mode=mode,
                 realis=realis,
                 source_text=tuple(_phrase(t) for t in sources if t is not None),
@@ -431,21 +437,54 @@ class RuleCoder:
                 ),
                 date=when,
                 fatalities=(
-                    fatalities(doc, token, assaults, tolls)
-                    if trigger.event_type == "ASSAULT"
-                    else None
+                    fatalities(doc, token, assaults, tolls) if event_type == "ASSAULT" else None
                 ),
                 context=contexts,
                 location=self.gazetteer.pick(places, token.idx),
-                cameo=(mapping := lookup(trigger.event_type, mode)).cameo,
+                cameo=(mapping := lookup(event_type, mode)).cameo,
                 intensity=mapping.goldstein,
                 coder=STAGE,
             )
             out.append(candidate)
+            tokens.append(token)
             commitment = _commitment(candidate)
             if commitment is not None:
                 out.append(commitment)
+                tokens.append(token)
+        if len({t.i for t in tokens}) > 1 and len(places) > 1:
+            out = self._places_apart(out, tokens, places)
         return out
+
+    def _places_apart(
+        self, out: list[EventCandidate], tokens: list[Any], places: list[Found]
+    ) -> list[EventCandidate]:
+        """Several events in one sentence: a place goes to the event whose clause holds it
+        ("air strikes across Iraq, a day after a rocket attack killed two at Camp Taji").
+        An event whose clause names no place ("..., killing two") keeps the best of all.
+        """
+        roots = {t.i: _clause(t) for t in tokens}
+        scopes: dict[int, set[int]] = {}
+        for token in tokens:
+            root = roots[token.i]
+            scope = {x.i for x in root.subtree}
+            for other in tokens:
+                inner = roots[other.i]
+                if inner.i != root.i and inner.i in scope:
+                    scope -= {x.i for x in inner.subtree}
+            scopes[token.i] = scope
+        doc = tokens[0].doc
+        at = {f.start: doc.char_span(f.start, f.end, alignment_mode="expand") for f in places}
+        placed = []
+        for candidate, token in zip(out, tokens, strict=True):
+            mine = [
+                f
+                for f in places
+                if (span := at[f.start]) is not None and span.root.i in scopes[token.i]
+            ]
+            placed.append(
+                replace(candidate, location=self.gazetteer.pick(mine or places, token.idx))
+            )
+        return placed
 
     def _is_requested(self, token: Any, found: list[tuple[Any, Trigger]]) -> bool:
         """True when the trigger is what a REQUEST asks someone else to do."""
@@ -791,3 +830,27 @@ def _commitment(candidate: EventCandidate) -> EventCandidate | None:
         cameo=mapping.cameo,
         intensity=mapping.goldstein,
     )
+
+
+_CROWD = frozenset(
+    {"protester", "protestor", "demonstrator", "crowd", "mob", "rioter", "marcher", "mourner"}
+)
+
+
+def _crowd(sources: Sequence[Any]) -> bool:
+    """Whether the doer is a crowd of protesters (the head word of a source phrase)."""
+    return any(t is not None and lemma(t) in _CROWD for t in sources)
+
+
+def _clause(token: Any) -> Any:
+    """The word whose phrase is an event's clause: a noun trigger's verb when the noun is
+    its subject or object ("a rocket attack killed ..."), else the trigger itself."""
+    head = token.head
+    if (
+        pos(token) in {"NOUN", "PROPN"}
+        and token.dep_ in {"dobj", "nsubj", "nsubjpass", "attr"}
+        and head.i != token.i
+        and pos(head) in {"VERB", "AUX"}
+    ):
+        return head
+    return token

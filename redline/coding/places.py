@@ -26,7 +26,7 @@ import gzip
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -37,7 +37,11 @@ from redline.model import Place
 
 _PREPOSITION = (
     r"\b(?:in|near|at|outside|around|from|into|across|on the outskirts of|north of|south of|"
-    r"east of|west of)\s+(?:the\s+)?"
+    r"east of|west of|(?:district|area|suburbs?|outskirts|province|region|city|town|village)"
+    r" of)\s+(?:the\s+)?"
+    # "in eastern Gaza City", "in Yemen's Marib province": the place is the name after these.
+    r"(?:(?:north|south|east|west)(?:ern|-?east(?:ern)?|-?west(?:ern)?)?\s+|central\s+)?"
+    r"(?:[A-Z][a-z]+(?:\s[A-Z][a-z]+)?['’]s\s+)?"
 )
 _NAME = r"([A-Z][\w'’-]+(?:\s(?:al-)?[A-Z][\w'’-]+){0,2})"
 _DIRECTION = re.compile(
@@ -185,6 +189,8 @@ class Gazetteer:
         cities: Iterable[dict[str, str]],
         countries: dict[str, str],
         regions: Iterable[dict[str, str]] = (),
+        small: Callable[[], tuple[Iterable[dict[str, str]], Iterable[dict[str, str]]]]
+        | None = None,
     ) -> None:
         self.sites: dict[str, dict[str, str]] = {}
         for site in sites:
@@ -225,6 +231,9 @@ class Gazetteer:
                 if len(skeleton(key)) >= 3:
                     self._region_skeletons.setdefault(skeleton(key), []).append(region)
         self.countries = countries
+        self._small = small
+        self._towns: dict[str, list[City]] | None = None
+        self._district_points: dict[tuple[str, str], list[City]] = {}
         self._located = re.compile(_PREPOSITION + _NAME)
         self._longest_country = max((len(n.split()) for n in countries), default=0)
 
@@ -244,7 +253,69 @@ class Gazetteer:
             return csv.DictReader(text.splitlines())
 
         sites = list(csv.DictReader((folder / "sites.csv").read_text("utf-8").splitlines()))
-        return cls(sites, table("cities.csv.gz"), countries, table("admin1.csv.gz"))
+        return cls(
+            sites,
+            table("cities.csv.gz"),
+            countries,
+            table("admin1.csv.gz"),
+            small=lambda: (table("towns.csv.gz"), table("admin2.csv.gz")),
+        )
+
+    def towns(self) -> dict[str, list[City]]:
+        """Places of 1,000+ people that the city table lacks, read on first need.
+
+        They are only looked up inside a region the text names, where a village's name
+        is no longer ambiguous; read bare, they would turn names into places.
+        """
+        if self._towns is None:
+            self._towns = {}
+            if self._small is not None:
+                towns, districts = self._small()
+                for row in towns:
+                    town = City.from_row(row)
+                    self._towns.setdefault(town.name, []).append(town)
+                for row in districts:
+                    point = City(
+                        name=row["name"],
+                        country=row["country"],
+                        admin1=row["admin1"],
+                        admin2=row["name"],
+                        lat=float(row["lat"]),
+                        lon=float(row["lon"]),
+                        population=int(row["places"]),
+                    )
+                    key = (point.country, place_key(point.name))
+                    self._district_points.setdefault(key, []).append(point)
+        return self._towns
+
+    def _town(self, words: Sequence[str], regions: Sequence[Region], district: str) -> City | None:
+        """A small town called by the last words of ``words`` inside ``regions``; one in
+        the named ``district`` first."""
+        towns = self.towns()
+        for size in range(len(words), 0, -1):
+            within = [
+                t
+                for t in towns.get(" ".join(words[-size:]), [])
+                if any(t.country == r.country and t.admin1 == r.name for r in regions)
+            ]
+            if within:
+                key = place_key(district)
+                return next((t for t in within if key and place_key(t.admin2) == key), within[0])
+        return None
+
+    def _points(self, key: str, countries: AbstractSet[str]) -> list[City]:
+        """District points called ``key`` in any of ``countries``."""
+        self.towns()
+        return [p for c in sorted(countries) for p in self._district_points.get((c, key), [])]
+
+    def _district(self, name: str, regions: Sequence[Region]) -> City | None:
+        """The mean point of the district called ``name`` inside ``regions``."""
+        self.towns()
+        for region in regions:
+            for point in self._district_points.get((region.country, place_key(name)), []):
+                if point.admin1 == region.name:
+                    return point
+        return None
 
     def region(self, name: str, hints: AbstractSet[str] = frozenset()) -> list[Region]:
         """First-level regions called ``name``; those in a hinted country first."""
@@ -333,13 +404,18 @@ class Gazetteer:
                         for c in [
                             *self.districts.get(place_key(part), []),
                             *self.cities.get(part, []),
+                            *self._points(place_key(part), {r.country for r in regions}),
                         ]
                     }
                     regions = [r for r in regions if (r.country, r.name) in holding] or regions
+                if city is None:
+                    city = self._town(words, regions, parts[0] if len(parts) > 1 else "")
                 if city is not None:
                     place = city.place(match.group(0))
                 elif len(parts) > 1 and (seat := self._city(parts[0], hints, regions)) is not None:
                     place = seat.place(match.group(0), precision=2)
+                elif len(parts) > 1 and (area := self._district(parts[0], regions)) is not None:
+                    place = area.place(match.group(0), precision=2)
                 else:
                     place = regions[0].place(match.group(0), outer)
                 found.append(Found(match.start(1), match.end(1), place, 0))
@@ -398,7 +474,16 @@ class Gazetteer:
                 continue
             words = name.split()
             for size in range(len(words), 0, -1):
-                candidate = " ".join(words[:size])
+                # "into Baghdad's Green Zone": the place is Baghdad; but "in Iran's missile
+                # attack" is no place, so a possessive only ever names a city.
+                written = " ".join(words[:size])
+                candidate = re.sub(r"['’]s$", "", written)
+                if candidate != written:
+                    city = self._city(candidate, hints)
+                    if city is not None:
+                        found.append(Found(start, start + len(candidate), city.place(candidate)))
+                        break
+                    continue
                 country = self.countries.get(candidate.lower())
                 if country:
                     found.append(
@@ -415,9 +500,19 @@ class Gazetteer:
                         )
                     )
                     break
-                # "in Florida" is the state where the story's country is the United States.
-                region = next(
-                    (r for r in self.region(candidate, hints) if r.country in hints), None
+                # "in Florida" is the state where the story's country is the United States;
+                # a region no other country has, called a region ("Anbar province"), needs no
+                # country named ("in the Gulf" is not Papua New Guinea's Gulf province).
+                regions = self.region(candidate, hints)
+                exact = self.regions.get(place_key(candidate), [])
+                unique = (
+                    len({r.country for r in exact}) == 1
+                    and len(place_key(candidate)) >= 4
+                    and candidate not in self.cities
+                    and _REGION_WORD.match(text, start + len(candidate)) is not None
+                )
+                region = next((r for r in regions if r.country in hints), None) or (
+                    exact[0] if unique else None
                 )
                 if region is not None and not any(
                     c.country in hints for c in self.cities.get(candidate, [])
@@ -438,7 +533,8 @@ class Gazetteer:
 
     def named_countries(self, text: str) -> set[str]:
         """ISO3 codes of the countries a sentence names (word n-gram lookup: fast)."""
-        words = re.findall(r"[a-z][a-z'-]*", text.lower())
+        folded = text.lower().replace("’", "'")
+        words = [w.removesuffix("'s") for w in re.findall(r"[a-z][a-z'-]*", folded)]
         named: set[str] = set()
         for size in range(1, self._longest_country + 1):
             for start in range(len(words) - size + 1):
@@ -471,6 +567,12 @@ class Gazetteer:
             'K-1 Air Base'
         """
         return self.pick(self.places(text, hints), trigger)
+
+
+_REGION_WORD = re.compile(
+    r"\s+(?:province|governorate|region|state|district|county|oblast|prefecture|department)\b",
+    re.I,
+)
 
 
 def _inside(found: Found, others: list[Found]) -> bool:

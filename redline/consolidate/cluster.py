@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from redline.coding.places import kilometres
-from redline.model import ActorRef, Event, EventDate, Place, Realis
+from redline.model import GENERIC_PREFIX, ActorRef, Event, EventDate, Place, Realis
 
 FACTUAL = frozenset({Realis.ASSERTED, Realis.CLAIMED, Realis.REPORTED, Realis.DENIED})
 """Realis values that report an event as (possibly) having happened; they merge together.
@@ -230,30 +230,54 @@ def _ids(actors: Iterable[ActorRef]) -> frozenset[str]:
     return frozenset(a.id for a in actors)
 
 
+def _named(actors: Sequence[ActorRef]) -> tuple[ActorRef, ...]:
+    """The actors a report names; "gunmen" (a generic actor) may be anyone."""
+    return tuple(a for a in actors if not a.id.startswith(GENERIC_PREFIX))
+
+
 def _reach(actors: Iterable[ActorRef]) -> frozenset[str]:
     """The actors and every sponsor up their chains."""
     return frozenset(x for a in actors for x in (a.id, *a.sponsors))
 
 
+def _homes(actors: Iterable[ActorRef]) -> frozenset[str]:
+    return frozenset(a.country for a in actors if a.country)
+
+
 def actors_agree(a: Sequence[ActorRef], b: Sequence[ActorRef]) -> bool:
     """One side of two mentions agrees when either is unknown or they share an actor,
-    counting sponsors ("Iran-backed militia" agrees with Iran)."""
+    counting sponsors ("Iran-backed militia" agrees with Iran) and a country for what is
+    based there (one report's "Iraq" is another's Camp Taji or Iraqi militia)."""
+    a, b = _named(a), _named(b)
     if not a or not b:
         return True
-    return bool(_ids(a) & _reach(b)) or bool(_ids(b) & _reach(a))
+    ids_a, ids_b = _ids(a), _ids(b)
+    return bool(ids_a & (_reach(b) | _homes(b))) or bool(ids_b & (_reach(a) | _homes(a)))
 
 
 _FAMILIES = {
     # Reports of one strike disagree on the weapon ("rockets", "missiles", "an air strike",
     # "a drone"), but not on whether it came from afar or from people on the spot.
-    **dict.fromkeys(("aerial", "drone", "heavy-weapons", "explosives", "unconventional"), "remote"),
+    **dict.fromkeys(
+        ("aerial", "drone", "heavy-weapons", "explosives", "suicide-attack", "unconventional"),
+        "remote",
+    ),
     **dict.fromkeys(("firearms", "primitive", "beat", "crowd-control"), "close"),
+    # A demonstration that turns violent is one event, reported as either.
+    **dict.fromkeys(("demo", "riot"), "crowd"),
 }
 
 
-def family(mode: str) -> str:
+_ANY_MEANS = frozenset({"assassinate"})
+"""Modes that say what was done to whom, not by what means: a killing reported as an
+assassination can be the missile strike another report describes."""
+
+
+def family(mode: str | None) -> str | None:
     """The group of modes whose reports can describe one event (a mode is its own group
-    unless listed above)."""
+    unless listed above; None for modes that fit any means)."""
+    if mode is None or mode in _ANY_MEANS:
+        return None
     return _FAMILIES.get(mode, mode)
 
 
@@ -269,7 +293,8 @@ def compatible(a: Event, b: Event, rules: Rules) -> bool:
     """Whether two mentions can report one real-world event."""
     if a.event_type != b.event_type or _realis_class(a.realis) != _realis_class(b.realis):
         return False
-    if a.mode and b.mode and family(a.mode) != family(b.mode):
+    first, second = family(a.mode), family(b.mode)
+    if first and second and first != second:
         return False
     start_a, end_a = _span(a.date, rules)
     start_b, end_b = _span(b.date, rules)
@@ -391,18 +416,23 @@ def _cluster_block(events: list[Event], rules: Rules) -> list[tuple[list[Event],
     reasons: dict[str, str] = {}
 
     modes: dict[str, frozenset[str]] = {
-        e.id: frozenset({family(e.mode)} if e.mode else ()) for e in events
+        e.id: frozenset(filter(None, {family(e.mode)})) for e in events
     }
+    doers: dict[str, tuple[ActorRef, ...]] = {e.id: _named(e.source) for e in events}
 
     def union(a: Event, b: Event) -> None:
-        # Links chain (A~B, B~C), so the modes are checked per group: an airstrike and a
-        # mob breaking into an embassy the next day are never one event through a middle
-        # report that names no mode.
+        # Links chain (A~B, B~C), so modes and doers are checked per group: an airstrike
+        # and a mob breaking into an embassy the next day are never one event through a
+        # middle report that names no mode or no doer. Targets are not: reports of one
+        # attack name the base, the coalition or the soldiers' countries.
         ra, rb = root(a.id), root(b.id)
         if ra != rb and len(modes[ra] | modes[rb]) > 1:
             return
+        if ra != rb and not actors_agree(doers[ra], doers[rb]):
+            return
         if groups.join(a.id, b.id):
             modes[root(a.id)] = modes[ra] | modes[rb]
+            doers[root(a.id)] = _union_actors(doers[ra], doers[rb])
             later = max((a, b), key=_order)
             earlier = a if later is b else b
             reasons.setdefault(later.id, f"linked to {earlier.id}: {_why(earlier, later)}")
@@ -427,12 +457,17 @@ def _cluster_block(events: list[Event], rules: Rules) -> list[tuple[list[Event],
         best: tuple[tuple[int, int, int], str] | None = None
         for key in sorted(candidates):
             members = clusters[key]
-            if event.mode and modes[key] - {family(event.mode)}:
+            means = family(event.mode)
+            if means and modes[key] - {means}:
                 continue
             if not all(
                 actors_agree(event.source, m.source) and actors_agree(event.target, m.target)
                 for m in members
             ):
+                continue
+            if not any(_kin(event, m) for m in members):
+                # Agreeing is not enough for a report this vague: "US air strikes across
+                # Iraq" agrees with a rocket attack on Camp Taji by unknown attackers.
                 continue
             score = _fit(event, members)
             if best is None or score > best[0]:
@@ -441,8 +476,8 @@ def _cluster_block(events: list[Event], rules: Rules) -> list[tuple[list[Event],
             stray.append(event)
             continue
         groups.attach(event.id, best[1])
-        if event.mode:
-            modes[best[1]] = modes[best[1]] | {family(event.mode)}
+        if means := family(event.mode):
+            modes[best[1]] = modes[best[1]] | {means}
         reasons[event.id] = (
             f"attached to {best[1]} (place or date not precise; best fit): "
             f"{_why(clusters[best[1]][0], event)}"
@@ -451,11 +486,13 @@ def _cluster_block(events: list[Event], rules: Rules) -> list[tuple[list[Event],
     by_article = _Index(stray, rules, lambda e: e.article_id)
     by_quote = _Index(stray, rules, _quote_key)
     by_source = _Index(stray, rules, lambda e: min(_ids(e.source), default=""))
+    by_target = _Index(stray, rules, lambda e: min(_ids(e.target), default=""))
     for event in stray:
         for index, key in (
             (by_article, event.article_id),
             (by_quote, _quote_key(event)),
             (by_source, min(_ids(event.source), default="")),
+            (by_target, min(_ids(event.target), default="")),
         ):
             for other in index.near(event, [key]):
                 if other.id < event.id and _firm(other, event, rules):
@@ -470,6 +507,10 @@ def _cluster_block(events: list[Event], rules: Rules) -> list[tuple[list[Event],
     return out
 
 
+def _union_actors(a: Sequence[ActorRef], b: Sequence[ActorRef]) -> tuple[ActorRef, ...]:
+    return tuple({x.id: x for x in (*a, *b)}.values())
+
+
 def _fit(event: Event, members: list[Event]) -> tuple[int, int, int]:
     quote = _quote_key(event)
     same_text = any(_quote_key(m) == quote for m in members)
@@ -481,15 +522,44 @@ def _fit(event: Event, members: list[Event]) -> tuple[int, int, int]:
     return (int(same_text) * 2 + int(same_article), shared, len(members))
 
 
+def _side_shared(a: Sequence[ActorRef], b: Sequence[ActorRef]) -> bool:
+    """Both name an actor on this side, and one of them (or its sponsor or country)."""
+    if not a or not b:
+        return False
+    ids_a, ids_b = _ids(a), _ids(b)
+    return bool(ids_a & (_reach(b) | _homes(b))) or bool(ids_b & (_reach(a) | _homes(a)))
+
+
+def _kin(a: Event, b: Event) -> bool:
+    """Two reports naming one actor on the same side. Not one article: a sentence can
+    tell of an air strike and of the attack it answered."""
+    return _side_shared(a.source, b.source) or _side_shared(a.target, b.target)
+
+
 def _firm(a: Event, b: Event, rules: Rules) -> bool:
     """Two mentions without a precise place: one event only on firm ground."""
     if not compatible(a, b, rules):
         return False
     if _quote_key(a) == _quote_key(b) or a.article_id == b.article_id:
         return True
-    return bool(a.source and b.source and (_ids(a.source) & _ids(b.source))) and bool(
-        a.target and b.target and (_ids(a.target) & _ids(b.target))
+    same_source = bool(a.source and b.source and (_ids(a.source) & _ids(b.source)))
+    same_target = bool(a.target and b.target and (_ids(a.target) & _ids(b.target)))
+    if same_source and same_target:
+        return True
+    # One actor doing, or suffering, the same thing by the same means on the same day, told
+    # by two reports ("a Houthi missile and drone attack", "Houthi rebels fired a missile").
+    means = family(a.mode)
+    return (
+        (same_source or same_target)
+        and means is not None
+        and means == family(b.mode)
+        and _exact_day(a.date)
+        and _exact_day(b.date)
     )
+
+
+def _exact_day(when: EventDate) -> bool:
+    return when.precision == "day" and not when.fallback
 
 
 # -- building an incident -----------------------------------------------------------------
