@@ -179,3 +179,33 @@ def test_coding_places_place_key_is_idempotent(name: str) -> None:
     key = place_key(name)
     assert place_key(key) == key
     assert skeleton(key) == skeleton(place_key(key))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Accents dropped in the text: "Nimes" is Nîmes.
+        ("Around 60 people demonstrated in Nimes.", ("FRA", 1)),
+        # The larger place before a dash, not the quarter after it.
+        ("People rallied in Los Angeles - Central (California).", ("USA", 1)),
+        # A district written with its kind ("Shwebo district") still gives its seat.
+        ("Troops clashed in Ye-Ubin township (Shwebo district, Sagaing region).", ("MMR", 2)),
+        # A coder's note in brackets is not the region.
+        (
+            "Soldiers arrested locals in Ma Gyi Su village (coded as Ma Gyi Su) "
+            "(Myingyan township, Myingyan district, Mandalay region).",
+            ("MMR", 2),
+        ),
+    ],
+)
+def test_coding_places_notes_written_the_acled_way(
+    gazetteer: Gazetteer, sentence: str, expected: tuple[str, int]
+) -> None:
+    found = gazetteer.locate(sentence, 5, set())
+    assert found is not None, f"no place in {sentence!r}"
+    assert (found.country, found.precision) == expected, found
+
+
+def test_coding_places_region_spellings_differing_by_a_letter_agree(gazetteer: Gazetteer) -> None:
+    assert gazetteer.same_region("MMR", "Sagain", "Sagaing")
+    assert not gazetteer.same_region("LKA", "Western", "Eastern")

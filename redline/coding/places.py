@@ -36,7 +36,8 @@ from math import asin, cos, radians, sin, sqrt
 from redline.model import Place
 
 _PREPOSITION = (
-    r"\b(?:in|near|at|outside|around|from|into|across|on the outskirts of|north of|south of|"
+    r"\b(?:in|near|at|outside|around|from|into|across|through|throughout|inside|along|"
+    r"on the outskirts of|north of|south of|"
     r"east of|west of|(?:district|area|suburbs?|outskirts|province|region|city|town|village)"
     r" of)\s+(?:the\s+)?"
     # "in eastern Gaza City", "in Yemen's Marib province": the place is the name after these.
@@ -71,6 +72,44 @@ def kilometres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dlat, dlon = radians(lat2 - lat1), radians(lon2 - lon1)
     h = sin(dlat / 2) ** 2 + cos(radians(lat1)) * cos(radians(lat2)) * sin(dlon / 2) ** 2
     return 6371.0 * 2 * asin(sqrt(h))
+
+
+def fold(name: str) -> str:
+    """A name without accents: "Nîmes" -> "Nimes"."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+
+
+_BARE = re.compile(
+    r"\s+(?:district|township|region|province|state|county|division|municipality|"
+    r"governorate|department|upazila|tehsil|sub-?district|oblast|raion|rayon)$",
+    re.I,
+)
+
+
+def _bare(part: str) -> str:
+    """A region written with its kind, without it: "Shwebo district" -> "Shwebo"."""
+    return _BARE.sub("", part.strip())
+
+
+def _before_dash(text: str, start: int) -> list[str]:
+    """ "La Plata - Altos de San Lorenzo": the place before the dash, the larger one."""
+    match = re.search(
+        r"([A-Z][\w'’.]*(?: [A-Z][\w'’.]*){0,2}) [-–] $", text[max(0, start - 40) : start]
+    )
+    return [match.group(1)] if match else []
+
+
+def _spans(names: Sequence[str]) -> list[str]:
+    """Every run of words of ``names``, longest first; at one length, endings before
+    beginnings ("Los Angeles" in "Los Angeles - Central", "Puebla" in "Heroica Puebla")."""
+    out: list[str] = []
+    for name in names:
+        words = name.split()
+        for size in range(len(words), 0, -1):
+            for written in (" ".join(words[-size:]), " ".join(words[:size])):
+                if written not in out:
+                    out.append(written)
+    return sorted(out, key=lambda w: -len(w.split()))
 
 
 def place_key(name: str) -> str:
@@ -163,9 +202,12 @@ class Region:
 
 
 _DESCRIPTOR = (
-    r"(?:\s+(?:village|town|city|district|sub-?county|area|township|camp|neighbou?rhood|"
-    r"market|locality|region|province|county|municipality|governorate|commune))?"
+    r"(?:\s+(?:villages?|towns?|city|district|sub-?county|area|township|camp|neighbou?rhood|"
+    r"market|locality|region|province|county|municipality|governorate|commune|upazila|"
+    r"tehsil|taluka|woreda|sub-?district|ward|suburb|settlement|hamlet|(?:mining )?site|"
+    r"front|checkpoint|junction|bazaar))?"
 )
+_CODED = re.compile(r"\s*[(\[]coded (?:as|to) [^)\]]*[)\]]", re.I)
 _PAREN = re.compile(
     r"([A-Z][\w'’.-]*(?:[ -](?:al-|el-|de |del |la )?[A-Z][\w'’.-]*){0,3})"
     + _DESCRIPTOR
@@ -212,6 +254,9 @@ class Gazetteer:
         for row in cities:
             city = City.from_row(row)
             self.cities.setdefault(city.name, []).append(city)
+            if (plain := fold(city.name)) != city.name:
+                # "Nimes" for "Nîmes", "Thessaloniki" for "Thessaloníki".
+                self.cities.setdefault(plain, []).append(city)
             if city.admin2:
                 self.districts.setdefault(place_key(city.admin2), []).append(city)
             for name in filter(None, row["aliases"].split("|")):
@@ -274,6 +319,8 @@ class Gazetteer:
                 for row in towns:
                     town = City.from_row(row)
                     self._towns.setdefault(town.name, []).append(town)
+                    if (plain := fold(town.name)) != town.name:
+                        self._towns.setdefault(plain, []).append(town)
                 for row in districts:
                     point = City(
                         name=row["name"],
@@ -288,14 +335,14 @@ class Gazetteer:
                     self._district_points.setdefault(key, []).append(point)
         return self._towns
 
-    def _town(self, words: Sequence[str], regions: Sequence[Region], district: str) -> City | None:
-        """A small town called by the last words of ``words`` inside ``regions``; one in
-        the named ``district`` first."""
+    def _town(self, names: Sequence[str], regions: Sequence[Region], district: str) -> City | None:
+        """A small town called by ``names`` (or part of one) inside ``regions``; one in the
+        named ``district`` first."""
         towns = self.towns()
-        for size in range(len(words), 0, -1):
+        for written in _spans(names):
             within = [
                 t
-                for t in towns.get(" ".join(words[-size:]), [])
+                for t in towns.get(written, []) + towns.get(fold(written), [])
                 if any(t.country == r.country and t.admin1 == r.name for r in regions)
             ]
             if within:
@@ -331,9 +378,11 @@ class Gazetteer:
         """Whether region name ``ours`` (in ``country``) and ``theirs`` name one region."""
         if not ours:
             return False
-        key = place_key(theirs)
-        if place_key(ours) == key or skeleton(place_key(ours)) == skeleton(key):
+        key, mine = place_key(theirs), place_key(ours)
+        if mine == key or skeleton(mine) == skeleton(key):
             return True
+        if mine[:3] == key[:3] and SequenceMatcher(None, mine, key).ratio() >= 0.85:
+            return True  # "Sagain" and "Sagaing": one name, two transliterations
         return any(
             r.name == ours or ours in r.aliases for r in self.region(theirs) if r.country == country
         )
@@ -353,11 +402,15 @@ class Gazetteer:
                 )
             ]
             return max(within, key=lambda c: c.population) if within else None
-        options = self.cities.get(name)
+        options = self.cities.get(name) or self.cities.get(fold(name))
         if not options:
             # Alternate spellings collide across the world ("Kongo"): trust one only in a
-            # country the text names.
-            options = [c for c in self.city_aliases.get(name, []) if c.country in hints]
+            # country the text names, or when it is the only city of 100,000 so called
+            # ("Torino").
+            named = self.city_aliases.get(name, [])
+            options = [c for c in named if c.country in hints]
+            if not options and len(named) == 1 and named[0].population >= 100_000:
+                options = named
         if not options:
             return None
         preferred = [c for c in options if c.country in hints] or options
@@ -367,6 +420,9 @@ class Gazetteer:
         """Places written with their region: "Pirque (Cochabamba)", "Zmiivka village, Kherson"."""
         found: list[Found] = []
         read: list[tuple[int, int]] = []
+        # "(coded as Ma Gyi Su)" notes a coder's choice, not the region; blanked, not cut,
+        # so that offsets still point into the sentence.
+        text = _CODED.sub(lambda m: " " * len(m.group(0)), text)
         for pattern in (_PAREN, _QUALIFIED):
             for match in pattern.finditer(text):
                 if any(start <= match.start() < end for start, end in read):
@@ -383,16 +439,19 @@ class Gazetteer:
                 regions = [] if country else self.region(outer, hints)
                 if not country and not regions:
                     continue
+                parts = [_bare(p) for p in parts]
+                whole = [*_before_dash(text, match.start(1)), name]
                 if country:
-                    city = self._city(name, {country})
-                    if city is not None and city.country == country:
-                        found.append(Found(match.start(1), match.end(1), city.place(name), 0))
+                    for written in _spans(whole):
+                        city = self._city(written, {country})
+                        if city is not None and city.country == country:
+                            found.append(Found(match.start(1), match.end(1), city.place(name), 0))
+                            break
                     continue
                 # A name can be the region itself ("Kherson, Kherson").
-                words = name.split()
                 city = None
-                for size in range(len(words), 0, -1):
-                    city = self._city(" ".join(words[-size:]), hints, regions)
+                for written in _spans(whole):
+                    city = self._city(written, hints, regions)
                     if city is not None:
                         break
                 if city is None and len(regions) > 1:
@@ -409,7 +468,7 @@ class Gazetteer:
                     }
                     regions = [r for r in regions if (r.country, r.name) in holding] or regions
                 if city is None:
-                    city = self._town(words, regions, parts[0] if len(parts) > 1 else "")
+                    city = self._town(whole, regions, parts[0] if len(parts) > 1 else "")
                 if city is not None:
                     place = city.place(match.group(0))
                 elif len(parts) > 1 and (seat := self._city(parts[0], hints, regions)) is not None:
