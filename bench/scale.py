@@ -7,8 +7,10 @@ Usage:
 The corpus is the first N articles of the synthetic archive (``bench/archive.py``; written
 if missing). It is ingested once; each runner then codes its own copy of that store, in its
 own Python process, so that peak memory and Ray's start and stop belong to one run only.
-Timed is ``Pipeline.code`` (parse, code, resolve, store, consolidate); a Ray run also pays
-``ray.init``, timed apart and counted in its rates, since a real run pays it too. Every run's
+Timed is ``Pipeline.code`` (parse, code, resolve, store, consolidate); a Ray run starts Ray
+inside it, as a real run does, and its start (``RayRunner.init_seconds``) is reported apart
+and counted in its rates. A runner may be listed twice (``local:1,ray:2,local:1``) to bracket
+another run on a machine whose speed drifts; the other load on the machine is sampled. Every run's
 events are checked against the first runner's (sorted event ids and types).
 
 With ``--full`` the whole archive is then read and coded through ``Pipeline.run`` (what
