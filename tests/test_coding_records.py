@@ -135,3 +135,24 @@ def test_coding_records_a_place_goes_to_the_event_written_beside_it(
     # A trigger inside another's phrase is the same event, and keeps the site.
     one = places("Rockets struck Camp Taji north of Baghdad on Wednesday, killing two soldiers.")
     assert set(one.values()) == {"Camp Taji"}, one
+
+
+@pytest.mark.model
+def test_coding_records_a_date_put_before_the_clause_dates_the_clause(
+    stages: tuple[Any, RuleCoder, ActorResolver],
+) -> None:
+    parser, coder, _ = stages
+    text = (
+        "On 3 March 2022, hundreds of protesters who fled the war that began on February 24 "
+        "rallied in Saratov."
+    )
+    published = datetime(2022, 3, 10, tzinfo=UTC)
+    article = Article(
+        id=content_id(text), origin="record", text=text, published_at=published,
+        ingested_at=published,
+    )  # fmt: skip
+    candidates = coder(parser([article]))
+    assert not any((c.evidence.trigger or "").startswith("March@") for c in candidates), candidates
+    protest = next((c for c in candidates if c.event_type == "PROTEST"), None)
+    assert protest is not None, "the protest was not coded"
+    assert protest.date.value == date(2022, 3, 3), f"the relative clause's date won: {protest.date}"

@@ -21,8 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from redline.coding.dates import TimeExpression, nearest
 from redline.coding.dates import find as find_dates
-from redline.coding.dates import nearest
 from redline.coding.lexicon import (
     NUMBER_WORDS,
     ModeCue,
@@ -328,6 +328,8 @@ class RuleCoder:
         # Most tokens are no trigger at all: reject them before looking at their children.
         if word not in self._heads and surface not in self._heads:
             return None
+        if token.text == "March" and _beside_number(token):
+            return None  # "on 3 March 2022" is a date, not a march
         children = {lemma(c) for c in token.children} | {c.lower_ for c in token.children}
         candidates: list[Trigger] = []
         if pos(token) in {"VERB", "AUX"} or (pos(token) == "NOUN" and token.tag_.startswith("VB")):
@@ -403,7 +405,19 @@ class RuleCoder:
             else:
                 sources, targets, instruments = self._noun_arguments(token, verb)
             realis, attributed = self._realis(token, hedged, verb)
-            when = nearest(doc.text, expressions, token.idx, published, basis=basis)
+            lead = _fronted(doc.text, expressions)
+            if lead is not None and _in_main_clause(token):
+                # "On 3 March 2022, protesters gathered ... against the war, which began on
+                # February 24": a date put before the clause dates the clause.
+                when = EventDate(
+                    value=lead.value,
+                    precision=lead.precision,
+                    raw=doc.text[lead.start : lead.end],
+                    end=lead.end_value,
+                    basis=basis,
+                )
+            else:
+                when = nearest(doc.text, expressions, token.idx, published, basis=basis)
             if when.fallback and story.when is not None:
                 # A sentence that names no time goes on at the story's last time.
                 when = replace(story.when, basis="story")
@@ -854,3 +868,41 @@ def _clause(token: Any) -> Any:
     ):
         return head
     return token
+
+
+_LEAD_BEFORE = re.compile(
+    r"^\s*(?:[A-Z][a-z]+(?: [a-z]+)?:\s*)?"
+    r"(?:(?:on|around|in|by|late on|early on|from|between)\s+)?$",
+    re.I,
+)
+_LEAD_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?,")
+_SUBORDINATE = frozenset(
+    {"relcl", "acl", "advcl", "ccomp", "xcomp", "pcomp", "csubj", "parataxis", "appos"}
+)
+
+
+def _fronted(text: str, expressions: Sequence[TimeExpression]) -> TimeExpression | None:
+    """A time expression that opens the sentence and is set off by a comma."""
+    if not expressions:
+        return None
+    first = expressions[0]
+    if _LEAD_BEFORE.match(text[: first.start]) and _LEAD_AFTER.match(text[first.end :]):
+        return first
+    return None
+
+
+def _in_main_clause(token: Any) -> bool:
+    """Whether the trigger belongs to the sentence's main clause, not a clause inside it."""
+    current = token
+    for _ in range(40):
+        if current.dep_ in _SUBORDINATE:
+            return False
+        if current.head.i == current.i:
+            return True
+        current = current.head
+    return False
+
+
+def _beside_number(token: Any) -> bool:
+    doc = token.doc
+    return any(0 <= i < len(doc) and doc[i].like_num for i in (token.i - 1, token.i + 1))

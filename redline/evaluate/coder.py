@@ -57,18 +57,30 @@ class TextCoder:
             self.parser = Parser(model=model, keep=self.coder.may_hold_event)
         self.resolver = ActorResolver(dictionary=dictionary)
 
-    def code(self, texts: Sequence[str], *, when: date | None = None) -> list[Coded]:
-        """Code each text as one article published on ``when`` (or today)."""
-        moment = datetime.combine(when or date.today(), datetime.min.time(), tzinfo=UTC)
+    def code(
+        self,
+        texts: Sequence[str],
+        *,
+        when: date | None = None,
+        published: Sequence[date | None] | None = None,
+    ) -> list[Coded]:
+        """Code each text as one article published on ``when`` (or today), or on its own
+        date in ``published`` where the dataset gives one (relative dates need it)."""
+        default = datetime.combine(when or date.today(), datetime.min.time(), tzinfo=UTC)
+        days = list(published) if published is not None else [None] * len(texts)
+        if len(days) != len(texts):
+            raise ValueError(f"{len(texts)} texts but {len(days)} publication dates")
         articles = [
             Article(
                 id=content_id(t) or "empty",
                 origin="eval",
                 text=t,
-                published_at=moment,
-                ingested_at=moment,
+                published_at=(
+                    datetime.combine(day, datetime.min.time(), tzinfo=UTC) if day else default
+                ),
+                ingested_at=default,
             )
-            for t in texts
+            for t, day in zip(texts, days, strict=True)
         ]
         candidates = self.coder(self.parser(articles))
         events = self.resolver(candidates)

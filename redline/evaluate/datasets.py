@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -268,6 +269,14 @@ def _actor_country(name: str | None) -> str | None:
     return (match.group(1) or match.group(2)).strip() if match else None
 
 
+def _uploaded(record: dict[str, Any]) -> date | None:
+    stamp = record.get("timestamp")
+    try:
+        return datetime.fromtimestamp(int(stamp), tz=UTC).date() if stamp else None
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
 def acled_sample(path: str | Path, coder: TextCoder) -> Report:
     """ACLED events: event type, sub-event type, actors, fatalities, date and place.
 
@@ -276,7 +285,8 @@ def acled_sample(path: str | Path, coder: TextCoder) -> Report:
     """
     records = read_jsonl(path)
     _require(records, ("text", "event_type", "sub_event_type"), path)
-    coded = coder.code([r["text"] for r in records])
+    # ACLED's upload time stands for the publication date a news report would have.
+    coded = coder.code([r["text"] for r in records], published=[_uploaded(r) for r in records])
     kb = coder.resolver.dictionary
     gold_type, gold_sub, types, subs = [], [], [], []
     deaths = dates = countries = regions = near = 0
