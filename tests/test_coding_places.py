@@ -209,3 +209,24 @@ def test_coding_places_notes_written_the_acled_way(
 def test_coding_places_region_spellings_differing_by_a_letter_agree(gazetteer: Gazetteer) -> None:
     assert gazetteer.same_region("MMR", "Sagain", "Sagaing")
     assert not gazetteer.same_region("LKA", "Western", "Eastern")
+
+
+def test_coding_places_curated_region_names_link_to_geonames(gazetteer: Gazetteer) -> None:
+    # A region formed by a reform covers the older regions it merged.
+    assert gazetteer.same_region("FRA", "Midi-Pyrenees", "Occitanie")
+    assert gazetteer.same_region("FRA", "Languedoc-Roussillon", "Occitanie")
+    assert not gazetteer.same_region("FRA", "Brittany", "Occitanie")
+    # A local name written with the place finds the region, and the town inside it.
+    found = gazetteer.locate("Workers protested in Gorla Minore (Varese, Lombardia).", 5, set())
+    assert found is not None and (found.name, found.admin1) == ("Gorla Minore", "Lombardy"), found
+
+
+def test_coding_places_a_curated_alias_for_no_region_is_an_error() -> None:
+    from redline.coding.places import with_aliases
+    from redline.errors import ConfigError
+
+    regions = [{"country": "FRA", "name": "Brittany", "aliases": ""}]
+    rows = with_aliases(regions, "country,name,alias\nFRA,Brittany,Bretagne\n", "aliases.csv")
+    assert rows[0]["aliases"] == "Bretagne"
+    with pytest.raises(ConfigError, match=r"aliases.csv, row 2: no first-level region 'Bretany'"):
+        with_aliases(regions, "country,name,alias\nFRA,Bretany,Bretagne\n", "aliases.csv")

@@ -33,6 +33,7 @@ from difflib import SequenceMatcher
 from importlib import resources
 from math import asin, cos, radians, sin, sqrt
 
+from redline.errors import ConfigError
 from redline.model import Place
 
 _PREPOSITION = (
@@ -298,11 +299,12 @@ class Gazetteer:
             return csv.DictReader(text.splitlines())
 
         sites = list(csv.DictReader((folder / "sites.csv").read_text("utf-8").splitlines()))
+        aliases = (folder / "admin1_aliases.csv").read_text("utf-8")
         return cls(
             sites,
             table("cities.csv.gz"),
             countries,
-            table("admin1.csv.gz"),
+            with_aliases(table("admin1.csv.gz"), aliases, "admin1_aliases.csv"),
             small=lambda: (table("towns.csv.gz"), table("admin2.csv.gz")),
         )
 
@@ -632,6 +634,29 @@ _REGION_WORD = re.compile(
     r"\s+(?:province|governorate|region|state|district|county|oblast|prefecture|department)\b",
     re.I,
 )
+
+
+def with_aliases(regions: Iterable[dict[str, str]], text: str, where: str) -> list[dict[str, str]]:
+    """First-level regions with the names of a curated file added to their aliases.
+
+    GeoNames keeps regions as they were before reforms (France's 2016 regions, Morocco's
+    2015 ones) and often only their English names; the file links the names news and
+    ACLED use ("Occitanie", "Nordrhein-Westfalen") to GeoNames' rows. A row naming no
+    region is an error, so that a rebuilt table cannot silently drop links.
+    """
+    rows = [dict(r) for r in regions]
+    index = {(r["country"], r["name"]): r for r in rows}
+    for number, row in enumerate(csv.DictReader(text.splitlines()), start=2):
+        key = (row.get("country") or "", row.get("name") or "")
+        if key not in index:
+            raise ConfigError(
+                f"{where}, row {number}: no first-level region {key[1]!r} in {key[0]!r}"
+            )
+        if not (row.get("alias") or "").strip():
+            raise ConfigError(f"{where}, row {number}: the alias is empty")
+        target = index[key]
+        target["aliases"] = "|".join(filter(None, [target["aliases"], row["alias"]]))
+    return rows
 
 
 def _inside(found: Found, others: list[Found]) -> bool:
