@@ -67,6 +67,8 @@ def test_coding_places_ambiguous_cities_follow_the_countries_named(
         ("A mortar round fell into Baghdad's fortified Green Zone.", ("IRQ", None)),
         # A region no other country has a region of that name needs no country named...
         ("Strikes hit militia positions in Anbar province.", ("IRQ", "Anbar")),
+        # ... and a region called a region beats a town of that name abroad (Dara, Senegal).
+        ("An IED went off in Eastern Maliha in Dara governorate.", ("SYR", "Daraa")),
     ],
 )
 def test_coding_places_directions_possessives_and_unique_regions(

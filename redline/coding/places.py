@@ -379,6 +379,23 @@ class Gazetteer:
         ]
         return sorted(found, key=lambda r: r.country not in hints)
 
+    def _called_region(self, name: str, hints: AbstractSet[str]) -> Region | None:
+        """The region a text calls a region ("Dara governorate"): one in a hinted country,
+        else the one country's that has it; spellings a letter apart count ("Daraa")."""
+        found = self.region(name, hints)
+        if not found:
+            key = place_key(name)
+            found = [
+                r
+                for other, regions in self.regions.items()
+                if other[:3] == key[:3] and SequenceMatcher(None, other, key).ratio() >= 0.85
+                for r in regions
+            ]
+        hinted = [r for r in found if r.country in hints]
+        if hinted:
+            return hinted[0]
+        return found[0] if len({r.country for r in found}) == 1 else None
+
     def same_region(self, country: str | None, ours: str | None, theirs: str) -> bool:
         """Whether region name ``ours`` (in ``country``) and ``theirs`` name one region."""
         if not ours:
@@ -564,6 +581,14 @@ class Gazetteer:
                         )
                     )
                     break
+                if _REGION_WORD.match(text, start + len(candidate)):
+                    # "in Dara governorate" is Syria's Daraa, not a Senegalese town called Dara.
+                    called = self._called_region(candidate, hints)
+                    if called is not None:
+                        found.append(
+                            Found(start, start + len(candidate), called.place(candidate, candidate))
+                        )
+                        break
                 # "in Florida" is the state where the story's country is the United States;
                 # a region no other country has, called a region ("Anbar province"), needs no
                 # country named ("in the Gulf" is not Papua New Guinea's Gulf province).
