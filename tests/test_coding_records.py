@@ -35,16 +35,20 @@ def stages() -> tuple[Any, RuleCoder, ActorResolver]:
     return Parser(), RuleCoder(), ActorResolver(dictionary=kb)
 
 
-def code(stages: tuple[Any, RuleCoder, ActorResolver], sentence: str, day: str) -> list[Event]:
-    parser, coder, resolver = stages
-    published = datetime.combine(date.fromisoformat(day), datetime.min.time(), tzinfo=UTC)
-    article = Article(
-        id=content_id(sentence),
+def article_of(text: str, published: datetime) -> Article:
+    return Article(
+        id=content_id(text),
         origin="record",
-        text=sentence,
+        text=text,
         published_at=published,
         ingested_at=published,
     )
+
+
+def code(stages: tuple[Any, RuleCoder, ActorResolver], sentence: str, day: str) -> list[Event]:
+    parser, coder, resolver = stages
+    published = datetime.combine(date.fromisoformat(day), datetime.min.time(), tzinfo=UTC)
+    article = article_of(sentence, published)
     return resolver(coder(parser([article])))
 
 
@@ -91,13 +95,7 @@ def test_coding_records_later_sentences_keep_the_story_time_and_place(
         "Police later arrested two suspects."
     )
     published = datetime(2020, 3, 10, tzinfo=UTC)
-    article = Article(
-        id=content_id(text),
-        origin="record",
-        text=text,
-        published_at=published,
-        ingested_at=published,
-    )
+    article = article_of(text, published)
     candidates = coder(parser([article]))
     arrest = next((c for c in candidates if c.event_type == "COERCE"), None)
     assert arrest is not None, f"the arrest was not coded: {candidates}"
@@ -114,13 +112,7 @@ def test_coding_records_a_place_goes_to_the_event_written_beside_it(
 
     def places(text: str) -> dict[str, str | None]:
         published = datetime(2020, 3, 13, tzinfo=UTC)
-        article = Article(
-            id=content_id(text),
-            origin="record",
-            text=text,
-            published_at=published,
-            ingested_at=published,
-        )
+        article = article_of(text, published)
         return {
             (c.evidence.trigger or "").split("@")[0]: c.location.name if c.location else None
             for c in coder(parser([article]))
@@ -147,10 +139,7 @@ def test_coding_records_a_date_put_before_the_clause_dates_the_clause(
         "rallied in Saratov."
     )
     published = datetime(2022, 3, 10, tzinfo=UTC)
-    article = Article(
-        id=content_id(text), origin="record", text=text, published_at=published,
-        ingested_at=published,
-    )  # fmt: skip
+    article = article_of(text, published)
     candidates = coder(parser([article]))
     assert not any((c.evidence.trigger or "").startswith("March@") for c in candidates), candidates
     protest = next((c for c in candidates if c.event_type == "PROTEST"), None)
