@@ -249,10 +249,12 @@ def actors_agree(a: Sequence[ActorRef], b: Sequence[ActorRef]) -> bool:
     counting sponsors ("Iran-backed militia" agrees with Iran) and a country for what is
     based there (one report's "Iraq" is another's Camp Taji or Iraqi militia)."""
     a, b = _named(a), _named(b)
-    if not a or not b:
-        return True
-    ids_a, ids_b = _ids(a), _ids(b)
-    return bool(ids_a & (_reach(b) | _homes(b))) or bool(ids_b & (_reach(a) | _homes(a)))
+    return not a or not b or _overlap(a, b)
+
+
+def _overlap(a: Sequence[ActorRef], b: Sequence[ActorRef]) -> bool:
+    """One side names an actor of the other, its sponsor, or its country."""
+    return bool(_ids(a) & (_reach(b) | _homes(b))) or bool(_ids(b) & (_reach(a) | _homes(a)))
 
 
 _FAMILIES = {
@@ -524,10 +526,7 @@ def _fit(event: Event, members: list[Event]) -> tuple[int, int, int]:
 
 def _side_shared(a: Sequence[ActorRef], b: Sequence[ActorRef]) -> bool:
     """Both name an actor on this side, and one of them (or its sponsor or country)."""
-    if not a or not b:
-        return False
-    ids_a, ids_b = _ids(a), _ids(b)
-    return bool(ids_a & (_reach(b) | _homes(b))) or bool(ids_b & (_reach(a) | _homes(a)))
+    return bool(a) and bool(b) and _overlap(a, b)
 
 
 def _kin(a: Event, b: Event) -> bool:
