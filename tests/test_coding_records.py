@@ -17,7 +17,7 @@ import pytest
 from redline.coding.actors import ActorDictionary, ActorResolver
 from redline.coding.events import RuleCoder
 from redline.ingest.clean import content_id
-from redline.model import Article, Event
+from redline.model import Article, Event, EventCandidate
 
 RECORDS = Path(__file__).parent / "records"
 CASES = tomllib.loads((RECORDS / "events.toml").read_text())["record"]
@@ -35,21 +35,24 @@ def stages() -> tuple[Any, RuleCoder, ActorResolver]:
     return Parser(), RuleCoder(), ActorResolver(dictionary=kb)
 
 
-def article_of(text: str, published: datetime) -> Article:
-    return Article(
+def candidates_of(
+    stages: tuple[Any, RuleCoder, ActorResolver], text: str, published: datetime
+) -> list[EventCandidate]:
+    """The coder's candidates (before actor resolution) for ``text`` as one article."""
+    parser, coder, _ = stages
+    article = Article(
         id=content_id(text),
         origin="record",
         text=text,
         published_at=published,
         ingested_at=published,
     )
+    return coder(parser([article]))
 
 
 def code(stages: tuple[Any, RuleCoder, ActorResolver], sentence: str, day: str) -> list[Event]:
-    parser, coder, resolver = stages
     published = datetime.combine(date.fromisoformat(day), datetime.min.time(), tzinfo=UTC)
-    article = article_of(sentence, published)
-    return resolver(coder(parser([article])))
+    return stages[2](candidates_of(stages, sentence, published))
 
 
 def signature(event: Event) -> tuple[str, tuple[str, ...], tuple[str, ...], str]:
@@ -89,14 +92,11 @@ def test_coding_records(stages: tuple[Any, RuleCoder, ActorResolver], case: dict
 def test_coding_records_later_sentences_keep_the_story_time_and_place(
     stages: tuple[Any, RuleCoder, ActorResolver],
 ) -> None:
-    parser, coder, _ = stages
     text = (
         "On 3 March 2020, gunmen attacked a checkpoint in Pirque (Cochabamba). "
         "Police later arrested two suspects."
     )
-    published = datetime(2020, 3, 10, tzinfo=UTC)
-    article = article_of(text, published)
-    candidates = coder(parser([article]))
+    candidates = candidates_of(stages, text, datetime(2020, 3, 10, tzinfo=UTC))
     arrest = next((c for c in candidates if c.event_type == "COERCE"), None)
     assert arrest is not None, f"the arrest was not coded: {candidates}"
     assert arrest.date.value == date(2020, 3, 3), f"story time not kept: {arrest.date}"
@@ -108,14 +108,10 @@ def test_coding_records_later_sentences_keep_the_story_time_and_place(
 def test_coding_records_a_place_goes_to_the_event_written_beside_it(
     stages: tuple[Any, RuleCoder, ActorResolver],
 ) -> None:
-    parser, coder, _ = stages
-
     def places(text: str) -> dict[str, str | None]:
-        published = datetime(2020, 3, 13, tzinfo=UTC)
-        article = article_of(text, published)
         return {
             (c.evidence.trigger or "").split("@")[0]: c.location.name if c.location else None
-            for c in coder(parser([article]))
+            for c in candidates_of(stages, text, datetime(2020, 3, 13, tzinfo=UTC))
         }
 
     two = places(
@@ -133,14 +129,11 @@ def test_coding_records_a_place_goes_to_the_event_written_beside_it(
 def test_coding_records_a_date_put_before_the_clause_dates_the_clause(
     stages: tuple[Any, RuleCoder, ActorResolver],
 ) -> None:
-    parser, coder, _ = stages
     text = (
         "On 3 March 2022, hundreds of protesters who fled the war that began on February 24 "
         "rallied in Saratov."
     )
-    published = datetime(2022, 3, 10, tzinfo=UTC)
-    article = article_of(text, published)
-    candidates = coder(parser([article]))
+    candidates = candidates_of(stages, text, datetime(2022, 3, 10, tzinfo=UTC))
     assert not any((c.evidence.trigger or "").startswith("March@") for c in candidates), candidates
     protest = next((c for c in candidates if c.event_type == "PROTEST"), None)
     assert protest is not None, "the protest was not coded"

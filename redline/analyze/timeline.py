@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from redline.errors import ConfigError
 from redline.model import Realis
+from redline.store.db import date_range
 
 if TYPE_CHECKING:
     from redline.consolidate.cluster import Incident
@@ -208,18 +209,6 @@ def direction_clauses(a: str, b: str | None, rollup: bool) -> dict[str, str]:
     return {"A->B": ab, "B->A": ba, "both": f"({ab} OR {ba})"}
 
 
-def _dated(
-    clauses: list[str], parameters: list[Any], since: date | None, until: date | None
-) -> None:
-    """Add the SQL of a date range (either end optional) to a query's clauses."""
-    if since:
-        clauses.append("date >= ?")
-        parameters.append(since)
-    if until:
-        clauses.append("date <= ?")
-        parameters.append(until)
-
-
 def between(
     store: Store,
     a: str,
@@ -234,7 +223,7 @@ def between(
 
     clauses = [direction_clauses(a, b, rollup)["both"]]
     parameters: list[Any] = []
-    _dated(clauses, parameters, since, until)
+    date_range(clauses, parameters, since, until)
     return stored.read(store, clauses=clauses, parameters=parameters)
 
 
@@ -270,7 +259,7 @@ def points(
     ways = direction_clauses(a, b, rollup)
     filters = [ways["both"], "list_contains(?, realis)"]
     parameters: list[Any] = [[str(r) for r in COUNTED]]
-    _dated(filters, parameters, since, until)
+    date_range(filters, parameters, since, until)
     where = " AND ".join(filters)
     total = int(
         store._query(f"SELECT count(*) AS n FROM incidents WHERE {where}", parameters)[0]["n"]
@@ -324,7 +313,7 @@ def timeline(
         keys.append("mode")
     filters = ["list_contains(?, realis)"]
     parameters: list[Any] = [[str(r) for r in realis]]
-    _dated(filters, parameters, since, until)
+    date_range(filters, parameters, since, until)
     if event_types:
         filters.append("list_contains(?, event_type)")
         parameters.append([t.upper() for t in event_types])

@@ -32,6 +32,7 @@ from redline.model import EVENT_TYPES, Realis
 from redline.serve.snapshot import Snapshots
 from redline.settings import Settings
 from redline.store import Store
+from redline.store.db import date_range
 
 Freq = Annotated[str, Query(pattern="^[DWMQY]$", description="D, W, M, Q or Y")]
 ActorId = Annotated[str, Query(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.'-]+$")]
@@ -204,12 +205,7 @@ def create_app(
                 )
             clauses.append("realis = ?")
             parameters.append(realis)
-        if since:
-            clauses.append("date >= ?")
-            parameters.append(since)
-        if until:
-            clauses.append("date <= ?")
-            parameters.append(until)
+        date_range(clauses, parameters, since, until)
         if place:
             clauses.append("(json_extract_string(location, '$.name') ILIKE ? OR "
                            "json_extract_string(location, '$.admin1') ILIKE ? OR "

@@ -111,6 +111,18 @@ def _aware(value: datetime | None) -> datetime | None:
     return None if value is None else value.replace(tzinfo=UTC)
 
 
+def date_range(
+    clauses: list[str], parameters: list[Any], since: date | None, until: date | None
+) -> None:
+    """Add the SQL of a date range (either end optional) to a query's clauses."""
+    if since:
+        clauses.append("date >= ?")
+        parameters.append(since)
+    if until:
+        clauses.append("date <= ?")
+        parameters.append(until)
+
+
 def failure_id(failure: Failure) -> str:
     """Failures are keyed by what failed and why, so a rerun does not duplicate them."""
     key = "\x1f".join((failure.stage, failure.item, failure.kind, failure.message))
@@ -478,12 +490,7 @@ class Store:
         if event_type:
             clauses.append("event_type = ?")
             parameters.append(event_type.upper())
-        if since:
-            clauses.append("date >= ?")
-            parameters.append(since)
-        if until:
-            clauses.append("date <= ?")
-            parameters.append(until)
+        date_range(clauses, parameters, since, until)
         return clauses, parameters
 
     def mentions(self, ids: Iterable[str]) -> list[Event]:
