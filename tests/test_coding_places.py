@@ -232,3 +232,59 @@ def test_coding_places_a_curated_alias_for_no_region_is_an_error() -> None:
     assert rows[0]["aliases"] == "Bretagne"
     with pytest.raises(ConfigError, match=r"aliases.csv, row 2: no first-level region 'Bretany'"):
         with_aliases(regions, "country,name,alias\nFRA,Bretany,Bretagne\n", "aliases.csv")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Only a district in brackets: its region and country come from the district table.
+        ("Students marched in Ramnagar ward (Kosi zone).", ("NPL", "Eastern Region")),
+        # A state written as an acronym is a region, not an acronym list.
+        ("Shops closed in Pulwama town (J&K) on Monday.", ("IND", None)),
+        ("Traders marched in Nawagai town (Bajaur, KPK) at noon.", ("PAK", None)),
+        # A country that is also a region of another ("Niger"): the town settles which.
+        ("Gunmen struck Mashegu town (Mashegu, Niger) at night.", ("NGA", "Niger")),
+        # A city in brackets, not a region; nor Malaysia's Pahang, a letter away.
+        ("Workers rallied at the Steel Plant (Nam-gu, Pohang) today.", ("KOR", None)),
+        ("Dozens rallied at the City Hall (Jeonju) today.", ("KOR", None)),
+        # A town said to lie in a region, and a region named by its older local spelling.
+        ("Troops raided Kani Masi town of Duhok on Friday.", ("IRQ", "Dahuk")),
+        # A town that only a province of another country holds, not the region of that name.
+        ("Gunmen killed a farmer in Niangoloko (Niangoloko, Comoe).", ("BFA", None)),
+    ],
+)
+def test_coding_places_brackets_name_districts_acronyms_and_cities(
+    gazetteer: Gazetteer, sentence: str, expected: tuple[str, str | None]
+) -> None:
+    found = gazetteer.locate(sentence, 5, set())
+    assert found is not None, f"no place in {sentence!r}"
+    country, admin1 = expected
+    assert found.country == country, found
+    assert admin1 is None or found.admin1 == admin1, found
+
+
+def test_coding_places_names_joined_by_small_words_and_local_spellings(
+    gazetteer: Gazetteer,
+) -> None:
+    found = gazetteer.locate("About 40 people marched in Krems an der Donau.", 5, set())
+    assert found is not None and found.name == "Krems an der Donau", found
+    # A local spelling of a large city beats a small town spelt the same way.
+    found = gazetteer.locate("Thousands marched in Genova on Saturday.", 5, set())
+    assert found is not None and found.country == "ITA", found
+    found = gazetteer.locate("Cyclists rode in Munchen against a road.", 5, set())
+    assert found is not None and (found.name, found.country) == ("Munich", "DEU"), found
+
+
+def test_coding_places_a_small_town_is_not_the_start_of_a_longer_name(
+    gazetteer: Gazetteer,
+) -> None:
+    # "Colonia Narvarte" is a Mexican neighbourhood, not Colonia, New Jersey...
+    assert gazetteer.locate("A man was shot in Colonia Narvarte.", 5, set()) is None
+    # ...but a generic word after the name, or a large city, still reads as the place.
+    found = gazetteer.locate("Rockets fell in Mosul Old City.", 5, set())
+    assert found is not None and found.name == "Mosul", found
+
+
+def test_coding_places_geonames_ae_spellings_match_plain_vowels(gazetteer: Gazetteer) -> None:
+    assert gazetteer.same_region("SWE", "Vaesternorrland", "Vasternorrland")
+    assert place_key("OEstergoetland") == place_key("Ostergotland")

@@ -48,7 +48,12 @@ _PREPOSITION = (
     r"(?:(?:north|south|east|west)(?:ern|-?east(?:ern)?|-?west(?:ern)?)?\s+|central\s+)?"
     r"(?:[A-Z][a-z]+(?:\s[A-Z][a-z]+)?['’]s\s+)?"
 )
-_NAME = r"([A-Z][\w'’-]+(?:\s(?:al-)?[A-Z][\w'’-]+){0,2})"
+_NAME = (
+    r"([A-Z][\w'’-]+(?:\s(?:al-|(?:an der|am|de|del|de la|de los|de las|da|do|dos|das|du|des|"
+    r"di|sur|upon|y)\s)?[A-Z][\w'’-]+){0,2})"
+)
+"""A place name: up to three capitalised words, joined as place names are ("Krems an der
+Donau", "Pazos de Borben", "Guadalupe y Calvo")."""
 _DIRECTION = re.compile(
     r"\b(north|south|east|west|northern|southern|eastern|western|central|north-?eastern|"
     r"north-?western|south-?eastern|south-?western)\s+([A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?)"
@@ -66,7 +71,8 @@ _GENERIC_WORDS = (
     "muhafazat province provincia region state estado department departamento governorate "
     "oblast ostan e wilayat wilayah mintaqat district prefecture county of the de del do da "
     "al el autonomous republic division municipality city capital territory federal "
-    "administrative krai kray voivodeship canton parish zone area and special mayorality"
+    "administrative krai kray voivodeship canton parish zone area and special mayorality "
+    "du des la le les"
 )
 _GENERIC = frozenset(_GENERIC_WORDS.split())
 
@@ -122,6 +128,8 @@ def place_key(name: str) -> str:
     "Muhafazat Kirkuk", "Kirkūk" and "Kirkuk Governorate" all give "kirkuk".
     """
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    # GeoNames writes "ä" as "ae" ("Vaesternorrland"), reports as "a" ("Vasternorrland").
+    folded = re.sub(r"([aou])e", r"\1", folded)
     words = re.sub(r"[^a-z]+", " ", folded).split()
     return " ".join(w for w in words if w not in _GENERIC) or " ".join(words)
 
@@ -205,12 +213,13 @@ class Region:
         )
 
 
-_DESCRIPTOR = (
-    r"(?:\s+(?:villages?|towns?|city|district|sub-?county|area|township|camp|neighbou?rhood|"
+_KIND = (
+    r"\s+(?:villages?|towns?|city|district|sub-?county|area|township|camp|neighbou?rhood|"
     r"market|locality|region|province|county|municipality|governorate|commune|upazila|"
     r"tehsil|taluka|woreda|sub-?district|ward|suburb|settlement|hamlet|(?:mining )?site|"
-    r"front|checkpoint|junction|bazaar))?"
+    r"front|checkpoint|junction|bazaar)"
 )
+_DESCRIPTOR = f"(?:{_KIND})?"
 _CODED = re.compile(r"\s*[(\[]coded (?:as|to) [^)\]]*[)\]]", re.I)
 _PAREN = re.compile(
     r"([A-Z][\w'’.-]*(?:[ -](?:al-|el-|de |del |la )?[A-Z][\w'’.-]*){0,3})"
@@ -224,6 +233,15 @@ _QUALIFIED = re.compile(
     + r",\s+([A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*){0,3})"
 )
 """A place and the region or country it lies in: "Los Angeles, Veracruz"."""
+_WITHIN = re.compile(
+    r"([A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*){0,3})"
+    + _KIND
+    + r"\s+(?:in|of)\s+(?:the\s+)?"
+    + r"([A-Z][\w'’.-]*(?:[ -](?:ez |ad |al |el |as |ar |an )?[A-Z][\w'’.-]*){0,3})"
+    + r"(?=\s+(?:countryside|province|governorate|region|state|district|county|oblast)\b"
+    + r"|[,.;:)]|\s*$)"
+)
+"""A town said to lie in a region: "Shiheil town in Deir ez Zor countryside"."""
 
 
 class Gazetteer:
@@ -266,6 +284,7 @@ class Gazetteer:
             for name in filter(None, row["aliases"].split("|")):
                 self.city_aliases.setdefault(name, []).append(city)
         self.regions: dict[str, list[Region]] = {}
+        self._region_at: dict[tuple[str, str], Region] = {}
         self._region_skeletons: dict[str, list[Region]] = {}
         for row in regions:
             region = Region(
@@ -275,6 +294,7 @@ class Gazetteer:
                 lat=float(row["lat"]) if row["lat"] else None,
                 lon=float(row["lon"]) if row["lon"] else None,
             )
+            self._region_at.setdefault((region.country, region.name), region)
             for key in dict.fromkeys(place_key(n) for n in (region.name, *region.aliases)):
                 self.regions.setdefault(key, []).append(region)
                 if len(skeleton(key)) >= 3:
@@ -282,7 +302,9 @@ class Gazetteer:
         self.countries = countries
         self._small = small
         self._towns: dict[str, list[City]] | None = None
+        self._town_aliases: dict[str, list[City]] = {}
         self._district_points: dict[tuple[str, str], list[City]] = {}
+        self._district_keys: dict[str, list[City]] = {}
         self._located = re.compile(_PREPOSITION + _NAME)
         self._longest_country = max((len(n.split()) for n in countries), default=0)
 
@@ -312,7 +334,7 @@ class Gazetteer:
         )
 
     def towns(self) -> dict[str, list[City]]:
-        """Places of 1,000+ people that the city table lacks, read on first need.
+        """Places of 500+ people that the city table lacks, read on first need.
 
         They are only looked up inside a region the text names, where a village's name
         is no longer ambiguous; read bare, they would turn names into places.
@@ -326,6 +348,8 @@ class Gazetteer:
                     self._towns.setdefault(town.name, []).append(town)
                     if (plain := fold(town.name)) != town.name:
                         self._towns.setdefault(plain, []).append(town)
+                    for name in filter(None, (row.get("aliases") or "").split("|")):
+                        self._town_aliases.setdefault(name, []).append(town)
                 for row in districts:
                     point = City(
                         name=row["name"],
@@ -338,17 +362,22 @@ class Gazetteer:
                     )
                     key = (point.country, place_key(point.name))
                     self._district_points.setdefault(key, []).append(point)
+                    self._district_keys.setdefault(key[1], []).append(point)
         return self._towns
 
-    def _town(self, names: Sequence[str], regions: Sequence[Region], district: str) -> City | None:
-        """A small town called by ``names`` (or part of one) inside ``regions``; one in the
-        named ``district`` first."""
+    def _town(
+        self, names: Sequence[str], regions: Sequence[Region], district: str, country: str = ""
+    ) -> City | None:
+        """A small town called by ``names`` (or part of one) inside ``regions`` (or anywhere
+        in ``country``); one in the named ``district`` first."""
         towns = self.towns()
         for written in _spans(names):
+            spelt = [*towns.get(written, []), *towns.get(fold(written), [])]
             within = [
                 t
-                for t in towns.get(written, []) + towns.get(fold(written), [])
-                if any(t.country == r.country and t.admin1 == r.name for r in regions)
+                for t in spelt or self._town_aliases.get(written, [])
+                if t.country == country
+                or any(t.country == r.country and t.admin1 == r.name for r in regions)
             ]
             if within:
                 key = place_key(district)
@@ -368,6 +397,17 @@ class Gazetteer:
                 if point.admin1 == region.name:
                     return point
         return None
+
+    def _district_regions(self, name: str, hints: AbstractSet[str]) -> list[Region]:
+        """The regions holding the districts called ``name``, when they lie in one country
+        (a hinted one first): "(Achham district)" is in Nepal's Sudurpashchim."""
+        self.towns()
+        points = self._district_keys.get(place_key(name), [])
+        points = [p for p in points if p.country in hints] or points
+        if len({p.country for p in points}) != 1:
+            return []
+        regions = (self._region_at.get((p.country, p.admin1)) for p in points)
+        return list(dict.fromkeys(r for r in regions if r is not None))
 
     def region(self, name: str, hints: AbstractSet[str] = frozenset()) -> list[Region]:
         """First-level regions called ``name``; those in a hinted country first."""
@@ -414,7 +454,11 @@ class Gazetteer:
         if regions:
             # The region is written beside the name, so any spelling of a town in it will do
             # ("Saint Petersburg (Florida)" is St. Petersburg, not Petersburg, Virginia).
-            pool = [*self.cities.get(name, []), *self.city_aliases.get(name, [])]
+            pool = [
+                *self.cities.get(name, []),
+                *self.cities.get(fold(name), []),
+                *self.city_aliases.get(name, []),
+            ]
             within = [
                 c
                 for c in pool
@@ -424,19 +468,37 @@ class Gazetteer:
                 )
             ]
             return max(within, key=lambda c: c.population) if within else None
-        options = self.cities.get(name) or self.cities.get(fold(name))
-        if not options:
-            # Alternate spellings collide across the world ("Kongo"): trust one only in a
-            # country the text names, or when it is the only city of 100,000 so called
-            # ("Torino").
-            named = self.city_aliases.get(name, [])
-            options = [c for c in named if c.country in hints]
-            if not options and len(named) == 1 and named[0].population >= 100_000:
-                options = named
-        if not options:
-            return None
-        preferred = [c for c in options if c.country in hints] or options
-        return max(preferred, key=lambda c: c.population)
+        options = self.cities.get(name) or self.cities.get(fold(name)) or []
+        if any(c.country in hints for c in options):
+            return max((c for c in options if c.country in hints), key=lambda c: c.population)
+        # Alternate spellings collide across the world ("Kongo"): trust one only in a country
+        # the text names, or when it is a city of 100,000 ten times the size of any other
+        # place so called ("Torino"; "Genova" is Genoa, not a Colombian town).
+        named = self.city_aliases.get(name, [])
+        hinted = [c for c in named if c.country in hints]
+        if hinted:
+            return max(hinted, key=lambda c: c.population)
+        if named:
+            top = max(named, key=lambda c: c.population)
+            others = [c.population for c in [*named, *options] if c is not top]
+            if top.population >= 100_000 and top.population >= 10 * max(others, default=0):
+                return top
+        return max(options, key=lambda c: c.population) if options else None
+
+    def _seat(
+        self, parts: Sequence[str], hints: set[str], regions: Sequence[Region], raw: str
+    ) -> Place | None:
+        """A district named beside a town the gazetteer lacks: its seat ("Uvira" for
+        "Mutarule (Ruzizi, Uvira, Sud-Kivu)"), else its mean point."""
+        for part in dict.fromkeys(p for p in parts if p):
+            seat = self._city(part, hints, regions)
+            if seat is not None:
+                return seat.place(raw, precision=2)
+        for part in dict.fromkeys(p for p in parts if p):
+            area = self._district(part, regions)
+            if area is not None:
+                return area.place(raw, precision=2)
+        return None
 
     def _qualified(self, text: str, hints: set[str]) -> list[Found]:
         """Places written with their region: "Pirque (Cochabamba)", "Zmiivka village, Kherson"."""
@@ -445,7 +507,7 @@ class Gazetteer:
         # "(coded as Ma Gyi Su)" notes a coder's choice, not the region; blanked, not cut,
         # so that offsets still point into the sentence.
         text = _CODED.sub(lambda m: " " * len(m.group(0)), text)
-        for pattern in (_PAREN, _QUALIFIED):
+        for pattern in (_PAREN, _QUALIFIED, _WITHIN):
             for match in pattern.finditer(text):
                 if any(start <= match.start() < end for start, end in read):
                     continue  # the "A, B" inside "X (A, B)"
@@ -454,21 +516,45 @@ class Gazetteer:
                 parts = [p.strip(" .") for p in match.group(2).split(",") if p.strip(" .")]
                 if not parts:
                     continue
+                if " - " in parts[-1]:
+                    # "(Seoul City - Yongsan)": a city and its district.
+                    parts[-1] = parts[-1].split(" - ")[0].strip()
                 outer = parts[-1]
-                if outer.isupper():
-                    continue  # an acronym list: "(FO, CGT, SUD)"
-                country = self.countries.get(outer.lower())
-                regions = [] if country else self.region(outer, hints)
-                if not country and not regions:
-                    continue
+                if outer.isupper() and place_key(outer) not in self.regions:
+                    continue  # an acronym list, "(FO, CGT, SUD)", not "(J&K)" or "(KPK)"
                 parts = [_bare(p) for p in parts]
                 whole = [*_before_dash(text, match.start(1)), name]
+                country = self.countries.get(outer.lower())
                 if country:
+                    city = None
                     for written in _spans(whole):
                         city = self._city(written, {country})
                         if city is not None and city.country == country:
-                            found.append(Found(match.start(1), match.end(1), city.place(name), 0))
                             break
+                    else:
+                        city = self._town(whole, (), "", country)
+                    if city is not None and city.country == country:
+                        found.append(Found(match.start(1), match.end(1), city.place(name), 0))
+                        continue
+                regions = sorted(
+                    self.regions.get(place_key(outer), []), key=lambda r: r.country not in hints
+                )
+                if not regions and not country and pattern is _PAREN:
+                    # "(Jeonju)", "(..., Nam-gu, Pohang)": the note names the city, not its
+                    # region (nor Malaysia's Pahang, a letter away).
+                    city = self._city(outer, hints) or self._city(
+                        outer.removesuffix(" City"), hints
+                    )
+                    if city is not None:
+                        found.append(Found(match.start(1), match.end(1), city.place(outer), 0))
+                        continue
+                regions = regions or self.region(outer, hints)
+                district = parts[-2] if len(parts) > 1 else ""
+                if not regions and not country:
+                    # "(Achham district)", "(Tongomayel, Soum)": a district, not a region.
+                    district = parts[-1]
+                    regions = self._district_regions(district, hints)
+                if not regions:
                     continue
                 # A name can be the region itself ("Kherson, Kherson").
                 city = None
@@ -490,15 +576,26 @@ class Gazetteer:
                     }
                     regions = [r for r in regions if (r.country, r.name) in holding] or regions
                 if city is None:
-                    city = self._town(whole, regions, parts[0] if len(parts) > 1 else "")
+                    city = self._town(whole, regions, district)
+                if city is None and not country and district != outer:
+                    # "Kpala (Ouo, Comoe)": Comoe is a region of Ivory Coast, but the town
+                    # lies in Burkina Faso's Comoe province.
+                    elsewhere = [
+                        r for r in self._district_regions(outer, hints) if r not in regions
+                    ]
+                    if elsewhere:
+                        city = next(
+                            (c for w in _spans(whole) if (c := self._city(w, hints, elsewhere))),
+                            None,
+                        ) or self._town(whole, elsewhere, outer)
                 if city is not None:
                     place = city.place(match.group(0))
-                elif len(parts) > 1 and (seat := self._city(parts[0], hints, regions)) is not None:
-                    place = seat.place(match.group(0), precision=2)
-                elif len(parts) > 1 and (area := self._district(parts[0], regions)) is not None:
-                    place = area.place(match.group(0), precision=2)
+                elif country:
+                    continue  # "Ouallam (Niger)": a village of Niger, not of Nigeria's Niger
                 else:
-                    place = regions[0].place(match.group(0), outer)
+                    place = self._seat(
+                        [*parts[:-1], district], hints, regions, match.group(0)
+                    ) or regions[0].place(match.group(0), outer)
                 found.append(Found(match.start(1), match.end(1), place, 0))
         return found
 
@@ -611,6 +708,12 @@ class Gazetteer:
                     )
                     break
                 city = self._city(candidate, hints)
+                if city is not None and size < len(words) and city.country not in hints:
+                    # "in Kani Masi town" is not Kani, Japan; "in Baghdad Governorate" is
+                    # Baghdad, and a large city is likely the place ("in Mosul Old City").
+                    generic = all(w.lower() in _GENERIC for w in words[size:])
+                    if not generic and city.population < 100_000:
+                        city = None
                 if city is not None:
                     found.append(Found(start, start + len(candidate), city.place(candidate)))
                     break
