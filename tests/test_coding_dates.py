@@ -113,3 +113,46 @@ def test_coding_dates_property_resolved_dates_are_not_after_publication(
     for found in find(f"It happened {expression}.", published):
         assert found.value <= published + timedelta(days=1)
         assert found.value >= published - timedelta(days=366)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "since", "value"),
+    [
+        # Counted from the sentence's own date, not from publication.
+        ("On 3 May 2022 a bomb went off; two days later troops came.", None, date(2022, 5, 5)),
+        # "after"/"before" next to a date in the sentence tie the other event to it.
+        ("Troops came on 5 May 2022, two days after a bomb went off.", None, date(2022, 5, 3)),
+        ("On 3 May 2022 a man was shot, one day before the talks.", None, date(2022, 5, 4)),
+        (
+            "Two days after the attacks, rebels launched drones.",
+            date(2022, 5, 12),
+            date(2022, 5, 14),
+        ),
+        # With no date in the sentence, from the story's last date.
+        ("Police had made arrests the day before.", date(2022, 4, 4), date(2022, 4, 3)),
+        ("The hostages were freed the following day.", date(2022, 6, 10), date(2022, 6, 11)),
+    ],
+)
+def test_coding_dates_relative_steps_count_from_the_last_date(
+    sentence: str, since: date | None, value: date
+) -> None:
+    found = find(sentence, date(2022, 6, 30), since)
+    assert found and found[-1].value == value, found
+
+
+def test_coding_dates_relative_steps_without_a_date_are_left_unread() -> None:
+    # "the day before" what? Without a date to count from, it is not read from publication.
+    assert find("Police had made arrests the day before.", date(2022, 6, 30)) == []
+    # "ago" counts from publication, as it always does.
+    assert [e.value for e in find("Rockets fell two days ago.", date(2022, 6, 30))] == [
+        date(2022, 6, 28)
+    ]
+
+
+def test_coding_dates_since_a_year_is_a_range_to_publication() -> None:
+    (found,) = find("Attacks have grown since 2017.", date(2022, 6, 30))
+    assert (found.value, found.precision, found.end_value) == (
+        date(2017, 1, 1),
+        "range",
+        date(2022, 6, 30),
+    )

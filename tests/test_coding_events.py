@@ -136,3 +136,15 @@ def test_coding_events_bad_contexts_file_names_row(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"row 2: unknown context 'militry'"):
         load_contexts(path)
     assert load_contexts()["sanction"] == "economic"
+
+
+def test_coding_events_undated_sentence_takes_the_last_date_before_it() -> None:
+    from datetime import date
+
+    from redline.coding.events import _earlier_time
+
+    # The first sentence has no trigger word, so it is never parsed; its date still counts.
+    text = "On 1 February 2022, militiamen fought the army. Three militiamen were killed."
+    found = _earlier_time(text, text.index("Three"), date(2022, 6, 27), "publication")
+    assert found is not None and found.value == date(2022, 2, 1), found
+    assert _earlier_time(text, 0, date(2022, 6, 27), "publication") is None

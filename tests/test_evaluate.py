@@ -155,3 +155,40 @@ def test_evaluate_runs_on_a_slice_of_each_dev_set(
     assert report["items"] > 0 and "per_class" in report
     for name in metrics:
         assert 0.0 <= report[name] <= 1.0, name
+
+
+def test_evaluate_main_event_skips_violence_dated_before_the_text() -> None:
+    from datetime import date
+
+    from redline.evaluate.coder import Coded, main_event
+    from redline.model import EventCandidate, EventDate, Evidence, Realis
+
+    text = "On 9 May 2022, relatives of a woman killed in 2021 held a protest."
+
+    def candidate(kind: str, trigger: str, day: date, raw: str) -> EventCandidate:
+        at = text.index(trigger)
+        return EventCandidate(
+            article_id="a",
+            event_type=kind,
+            mode=None,
+            realis=Realis.ASSERTED,
+            source_text=(),
+            target_text=(),
+            evidence=Evidence(
+                article_id="a",
+                sentence=0,
+                start=0,
+                end=len(text),
+                quote=text,
+                trigger=f"{trigger}@{at}",
+            ),
+            date=EventDate(value=day, raw=raw),
+            coder="test",
+        )
+
+    killing = candidate("ASSAULT", "killed", date(2021, 1, 1), "in 2021")
+    protest = candidate("PROTEST", "protest", date(2022, 5, 9), "9 May 2022")
+    chosen = main_event(Coded(text, (), (killing, protest)), prefer="hostile")
+    assert chosen is protest, "a killing dated before the note's date was scored as its event"
+    # With no later event, the violence is still the text's event.
+    assert main_event(Coded(text, (), (killing,)), prefer="hostile") is killing

@@ -49,7 +49,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "past_span",
         re.compile(r"\b(?:in|over|during) the (?:past|last) (\w+) (day|week|month|year)s?\b", re.I),
     ),
-    ("ago", re.compile(r"\b(\w+) (day|week|month|year)s? (?:ago|earlier|before)\b", re.I)),
+    ("ago", re.compile(r"\b(\w+) (day|week|month|year)s? ago\b", re.I)),
+    (
+        "apart",
+        re.compile(r"\b(\w+) (day|week|month|year)s? (earlier|before|later|after)\b", re.I),
+    ),
+    (
+        "next_day",
+        re.compile(r"\bthe (day before|previous day|next day|following day|day after)\b", re.I),
+    ),
     ("yesterday", re.compile(r"\b(yesterday|last night)\b", re.I)),
     ("today", re.compile(r"\b(today|tonight|this morning|this afternoon|this evening)\b", re.I)),
     ("last_unit", re.compile(r"\blast (week|month|year)\b", re.I)),
@@ -63,7 +71,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("in_month", re.compile(rf"\bin (?:early |late |mid-)?{_MONTH}\b(?!,? \d)", re.I)),
-    ("in_year", re.compile(r"\b(?:in|since) ((?:19|20)\d{2})\b", re.I)),
+    ("in_year", re.compile(r"\bin ((?:19|20)\d{2})\b", re.I)),
+    ("since_year", re.compile(r"\bsince ((?:19|20)\d{2})\b", re.I)),
 ]
 
 
@@ -76,6 +85,8 @@ class TimeExpression:
     value: date
     precision: str
     end_value: date | None = None
+    ties: bool = False
+    """Dates only the event named right after it: "(on Friday,) six days after attacks"."""
 
 
 def _month(text: str) -> int:
@@ -122,6 +133,8 @@ def _resolve(kind: str, groups: tuple[str, ...], published: date) -> TimeExpress
         return TimeExpression(0, 0, first, "month")
     if kind == "in_year":
         return TimeExpression(0, 0, date(int(groups[0]), 1, 1), "year")
+    if kind == "since_year":
+        return TimeExpression(0, 0, date(int(groups[0]), 1, 1), "range", published)
     if kind in {"past_span", "ago"}:
         count = _count(groups[0])
         if count is None:
@@ -159,8 +172,33 @@ def _resolve(kind: str, groups: tuple[str, ...], published: date) -> TimeExpress
     return None
 
 
-def find(text: str, published: date) -> list[TimeExpression]:
-    """Every time expression in a sentence, resolved, in text order (no overlaps)."""
+def _step(kind: str, groups: tuple[str, ...], inside: bool) -> int | None:
+    """Days from the date a relative expression counts from: "two days later" is +2.
+
+    "After" and "before" tie two events, and which one the date counts for depends on where
+    it is written: "seized on July 19, two weeks after marines detained a tanker" puts the
+    detention two weeks before the date in the sentence; "Two days after the ship attacks,
+    rebels launched drones" puts the launch two days after the story's last date.
+    """
+    if kind == "next_day":
+        return -1 if groups[0].lower() in {"day before", "previous day"} else 1
+    count = _count(groups[0])
+    if count is None:
+        return None
+    days = count * _UNIT_DAYS[groups[1].lower()]
+    word = groups[2].lower()
+    if word in {"after", "before"} and inside:
+        return -days if word == "after" else days
+    return -days if word in {"earlier", "before"} else days
+
+
+def find(text: str, published: date, since: date | None = None) -> list[TimeExpression]:
+    """Every time expression in a sentence, resolved, in text order (no overlaps).
+
+    "Two days later" and "the day before" count from the sentence's last day-exact date
+    before them ("On 3 May, ... killed one day before"), else from ``since`` (the story's
+    last date); with neither they are left unread.
+    """
     found: list[TimeExpression] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:
@@ -169,7 +207,21 @@ def find(text: str, published: date) -> list[TimeExpression]:
             if any(span[0] < end and start < span[1] for start, end in taken):
                 continue
             try:
-                resolved = _resolve(kind, match.groups(), published)
+                if kind in {"apart", "next_day"}:
+                    before = [e for e in found if e.end <= span[0] and e.precision == "day"]
+                    anchor = max(before, key=lambda e: e.start).value if before else since
+                    step = _step(kind, match.groups(), inside=bool(before))
+                    if anchor is None or step is None:
+                        continue
+                    tied = bool(before) and match.group(match.lastindex or 0).lower() in {
+                        "after",
+                        "before",
+                    }
+                    resolved: TimeExpression | None = TimeExpression(
+                        0, 0, anchor + timedelta(days=step), "day", ties=tied
+                    )
+                else:
+                    resolved = _resolve(kind, match.groups(), published)
             except (ValueError, KeyError):
                 continue
             if resolved is None or resolved.value > published + timedelta(days=1):
@@ -177,7 +229,12 @@ def find(text: str, published: date) -> list[TimeExpression]:
             taken.append(span)
             found.append(
                 TimeExpression(
-                    span[0], span[1], resolved.value, resolved.precision, resolved.end_value
+                    span[0],
+                    span[1],
+                    resolved.value,
+                    resolved.precision,
+                    resolved.end_value,
+                    resolved.ties,
                 )
             )
     return sorted(found, key=lambda e: e.start)
@@ -216,6 +273,9 @@ def nearest(
     if not expressions:
         return EventDate(value=published, precision="day", raw=None, fallback=True, basis=basis)
     anchor = trigger if trigger is not None else 0
+    expressions = [e for e in expressions if not e.ties or 0 <= anchor - e.end <= 40]
+    if not expressions:
+        return EventDate(value=published, precision="day", raw=None, fallback=True, basis=basis)
     events = [e for e in expressions if not _dates_statement(text, e, anchor)]
     if not events:
         said = min(expressions, key=lambda e: abs(e.start - anchor))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -245,6 +245,20 @@ def _owns(trigger: Any, word: Any, others: Sequence[Any]) -> bool:
     return False
 
 
+def _earlier_time(text: str, start: int, published: date, basis: str) -> EventDate | None:
+    """The time of the last dated sentence before offset ``start`` of an article.
+
+    Sentences without a trigger word are never parsed, so "On 1 February, militiamen fought
+    the army. Three were killed." would leave the deaths undated without this look back.
+    """
+    window = text[max(0, start - 2000) : start]
+    for part in reversed(re.split(r"(?<=[.!?])\s+", window)):
+        expressions = find_dates(part, published)
+        if expressions:
+            return nearest(part, expressions, 0, published, basis=basis)
+    return None
+
+
 class _Story:
     """An article's countries (they settle ambiguous place names), last place and last time."""
 
@@ -378,8 +392,11 @@ class RuleCoder:
         assaults = [t for t, trig in found if trig.event_type == "ASSAULT"]
         # Both are per sentence, not per trigger.
         tolls = death_tolls(doc) if assaults else []
-        expressions = find_dates(doc.text, published)
         story = self._story(article)
+        if story.when is None:
+            story.when = _earlier_time(article.text, sentence.start, published, basis)
+        since = story.when.value if story.when and story.when.precision == "day" else None
+        expressions = find_dates(doc.text, published, since)
         places = self.gazetteer.places(doc.text, story.countries)
         if places:
             story.scene = min(places, key=lambda f: (f.tier, f.place.precision or 3))

@@ -48,10 +48,11 @@ _PREPOSITION = (
     r"(?:(?:north|south|east|west)(?:ern|-?east(?:ern)?|-?west(?:ern)?)?\s+|central\s+)?"
     r"(?:[A-Z][a-z]+(?:\s[A-Z][a-z]+)?['’]s\s+)?"
 )
-_NAME = (
-    r"([A-Z][\w'’-]+(?:\s(?:al-|(?:an der|am|de|del|de la|de los|de las|da|do|dos|das|du|des|"
-    r"di|sur|upon|y)\s)?[A-Z][\w'’-]+){0,2})"
+_JOIN = (
+    r"(?:al-|el-|(?:an der|am|de|del|de la|de los|de las|da|do|dos|das|du|des|di|sur|upon|y|la)"
+    r"\s)?"
 )
+_NAME = r"([A-Z][\w'’-]+(?:\s" + _JOIN + r"[A-Z][\w'’-]+){0,2})"
 """A place name: up to three capitalised words, joined as place names are ("Krems an der
 Donau", "Pazos de Borben", "Guadalupe y Calvo")."""
 _DIRECTION = re.compile(
@@ -132,6 +133,14 @@ def place_key(name: str) -> str:
     folded = re.sub(r"([aou])e", r"\1", folded)
     words = re.sub(r"[^a-z]+", " ", folded).split()
     return " ".join(w for w in words if w not in _GENERIC) or " ".join(words)
+
+
+def sound(name: str) -> str:
+    """How a place name sounds, as far as transliterations agree: consonants only, an "h"
+    after a consonant dropped, doubles collapsed ("Buldhana"/"Buldana", "Rajouri"/"Rajauri")."""
+    folded = re.sub(r"[^a-z]+", "", fold(name).lower())
+    consonants = folded[:1] + re.sub(r"[aeiouyw]+", "", folded[1:])
+    return re.sub(r"(.)\1+", r"\1", re.sub(r"(?<=[^aeiou])h", "", consonants))
 
 
 def skeleton(key: str) -> str:
@@ -221,20 +230,14 @@ _KIND = (
 )
 _DESCRIPTOR = f"(?:{_KIND})?"
 _CODED = re.compile(r"\s*[(\[]coded (?:as|to) [^)\]]*[)\]]", re.I)
-_PAREN = re.compile(
-    r"([A-Z][\w'’.-]*(?:[ -](?:al-|el-|de |del |la )?[A-Z][\w'’.-]*){0,3})"
-    + _DESCRIPTOR
-    + r"\s*\(([A-Z][^()]{1,90})\)"
-)
+_WRITTEN = r"([A-Z][\w'’.-]*(?:[ -]" + _JOIN + r"[A-Z][\w'’.-]*){0,3})"
+"""A place as notes write it: capitalised words, with the small words names join by."""
+_PAREN = re.compile(_WRITTEN + _DESCRIPTOR + r"\s*\(([A-Z][^()]{1,90})\)")
 """ACLED-style places: "Minakulu sub-county (Oyam, Northern)", "Concepcion (Tucuman)"."""
-_QUALIFIED = re.compile(
-    r"([A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*){0,3})"
-    + _DESCRIPTOR
-    + r",\s+([A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*){0,3})"
-)
+_QUALIFIED = re.compile(_WRITTEN + _DESCRIPTOR + r",\s+([A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*){0,3})")
 """A place and the region or country it lies in: "Los Angeles, Veracruz"."""
 _WITHIN = re.compile(
-    r"([A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*){0,3})"
+    _WRITTEN
     + _KIND
     + r"\s+(?:in|of)\s+(?:the\s+)?"
     + r"([A-Z][\w'’.-]*(?:[ -](?:ez |ad |al |el |as |ar |an )?[A-Z][\w'’.-]*){0,3})"
@@ -303,6 +306,8 @@ class Gazetteer:
         self._small = small
         self._towns: dict[str, list[City]] | None = None
         self._town_aliases: dict[str, list[City]] = {}
+        self._in_region: dict[tuple[str, str], list[City]] = {}
+        self._sounds: dict[tuple[str, str], dict[str, list[City]]] = {}
         self._district_points: dict[tuple[str, str], list[City]] = {}
         self._district_keys: dict[str, list[City]] = {}
         self._located = re.compile(_PREPOSITION + _NAME)
@@ -343,8 +348,13 @@ class Gazetteer:
             self._towns = {}
             if self._small is not None:
                 towns, districts = self._small()
+                # A city is filed under its name and its accent-free name: count it once.
+                unique = {id(c): c for group in self.cities.values() for c in group}
+                for city in unique.values():
+                    self._in_region.setdefault((city.country, city.admin1), []).append(city)
                 for row in towns:
                     town = City.from_row(row)
+                    self._in_region.setdefault((town.country, town.admin1), []).append(town)
                     self._towns.setdefault(town.name, []).append(town)
                     if (plain := fold(town.name)) != town.name:
                         self._towns.setdefault(plain, []).append(town)
@@ -382,7 +392,30 @@ class Gazetteer:
             if within:
                 key = place_key(district)
                 return next((t for t in within if key and place_key(t.admin2) == key), within[0])
-        return None
+        return self._sounding(names[-1], regions, district) if names else None
+
+    def _sounding(self, name: str, regions: Sequence[Region], district: str) -> City | None:
+        """A place of ``regions`` whose name is another transliteration of ``name``: same
+        sound and most letters alike ("Buldhana" is Buldana, "Rajouri" Rajaori)."""
+        heard = sound(name)
+        if len(heard) < 3:
+            return None
+        alike = []
+        for region in regions:
+            key = (region.country, region.name)
+            if key not in self._sounds:
+                sounds: dict[str, list[City]] = {}
+                for place in self._in_region.get(key, []):
+                    sounds.setdefault(sound(place.name), []).append(place)
+                self._sounds[key] = sounds
+            folded = fold(name).lower()
+            alike += [
+                p
+                for p in self._sounds[key].get(heard, [])
+                if SequenceMatcher(None, fold(p.name).lower(), folded).ratio() >= 0.75
+            ]
+        in_district = [p for p in alike if district and place_key(p.admin2) == place_key(district)]
+        return max(in_district or alike, key=lambda p: p.population, default=None)
 
     def _points(self, key: str, countries: AbstractSet[str]) -> list[City]:
         """District points called ``key`` in any of ``countries``."""

@@ -101,8 +101,8 @@ def main_event(coded: Coded, *, prefer: str = "first") -> Event | EventCandidate
 
     Factual events beat hedged ones and events with actors beat bare candidates; then
     ``prefer="first"`` takes the earliest trigger (a sentence's main clause usually comes
-    first) and ``prefer="hostile"`` the most hostile (an ACLED note describes the violence
-    and mentions the rest as context).
+    first) and ``prefer="hostile"`` the most hostile of those not dated before the text's
+    first date (an ACLED note describes the violence and mentions the rest as context).
     """
     pool: list[Event | EventCandidate] = list(coded.events) or list(coded.candidates)
     if not pool:
@@ -112,10 +112,19 @@ def main_event(coded: Coded, *, prefer: str = "first") -> Event | EventCandidate
         trigger = item.evidence.trigger or "@0"
         return int(trigger.rsplit("@", 1)[1])
 
+    # The text's first date: the one written first, not the first trigger's ("relatives of
+    # men killed in 2020 rallied": the killing comes first, dated by a later phrase).
+    written = [(coded.text.find(i.date.raw), i.date.value) for i in pool if i.date.raw]
+    lead = min((w for w in written if w[0] >= 0), default=(0, None))[1]
+
     def rank(item: Event | EventCandidate) -> tuple[float, ...]:
         factual = item.realis in _FACTUAL
         if prefer == "hostile":
-            return (not factual, lookup(item.event_type, item.mode).goldstein, offset(item))
+            # What happened before the text's first date is background ("a man killed in
+            # 2021", "the invasion, which began on 24 February"), however violent.
+            earlier = lead is not None and item.date.value < lead
+            goldstein = lookup(item.event_type, item.mode).goldstein
+            return (not factual, earlier, goldstein, offset(item))
         actors = isinstance(item, Event) and bool(item.source) + bool(item.target)
         return (not factual, -int(actors), offset(item))
 
