@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from redline.coding.places import Gazetteer, place_key, skeleton
+from redline.coding.places import Gazetteer, fold, place_key, skeleton
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +151,7 @@ def test_coding_places_unknown_town_falls_back_to_its_district_then_region(
     assert found.precision == 3 and found.lat is not None, "a region gives its point, coarsely"
 
 
-def test_coding_places_small_towns_are_read_only_inside_their_region(
+def test_coding_places_small_towns_need_their_region_a_country_or_a_unique_name(
     gazetteer: Gazetteer,
 ) -> None:
     assert "Gajiram" not in gazetteer.cities, "the test needs a town below the city table"
@@ -161,8 +161,16 @@ def test_coding_places_small_towns_are_read_only_inside_their_region(
         "NGA",
         1,
     ), found
-    # Bare, a village name is not read as a place.
-    assert gazetteer.locate("Gunmen killed 30 travellers in Gajiram.", 5, set()) is None
+    # Bare, a village name that several countries have is not read as a place...
+    assert len({t.country for t in gazetteer.towns()["Amirabad"]}) > 1
+    assert gazetteer.locate("Gunmen killed 30 travellers in Amirabad.", 5, set()) is None
+    # ...unless a country the text names settles it, or the name is the only one so called.
+    found = gazetteer.locate("Gunmen killed 30 travellers in Amirabad, Iran said.", 5, {"IRN"})
+    assert found is not None and found.country == "IRN", found
+    found = gazetteer.locate("Gunmen killed 30 travellers in Gajiram.", 5, set())
+    assert found is not None and found.name == "Gajiram", found
+    # "in the Middle East" is never a town, whatever towns are so called.
+    assert gazetteer.locate("Tensions rose in the Middle East.", 5, set()) is None
 
 
 def test_coding_places_acronym_lists_in_brackets_are_not_places(gazetteer: Gazetteer) -> None:
@@ -288,3 +296,20 @@ def test_coding_places_a_small_town_is_not_the_start_of_a_longer_name(
 def test_coding_places_geonames_ae_spellings_match_plain_vowels(gazetteer: Gazetteer) -> None:
     assert gazetteer.same_region("SWE", "Vaesternorrland", "Vasternorrland")
     assert place_key("OEstergoetland") == place_key("Ostergotland")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("Residents of Krakow protested against the plan.", "Kraków"),
+        ("Dockers struck at the port of Tripoli, Lebanon.", "Tripoli"),
+        ("Women played football in front of the Lyon city hall.", "Lyon"),
+        ("Soldiers stopped a bus on the road between Homs and Palmyra.", "Homs"),
+        ("Families marched in Kadikoy city center, Istanbul.", "Kadıköy"),
+    ],
+)
+def test_coding_places_more_ways_of_saying_where(
+    gazetteer: Gazetteer, sentence: str, name: str
+) -> None:
+    found = gazetteer.locate(sentence, 5, gazetteer.named_countries(sentence))
+    assert found is not None and fold(found.name) == fold(name), found

@@ -40,10 +40,10 @@ from redline.errors import ConfigError
 from redline.model import Place
 
 _PREPOSITION = (
-    r"\b(?:in|near|at|outside|around|from|into|across|through|throughout|inside|along|"
-    r"on the outskirts of|north of|south of|"
-    r"east of|west of|(?:district|area|suburbs?|outskirts|province|region|city|town|village)"
-    r" of)\s+(?:the\s+)?"
+    r"\b(?i:in|near|at|outside|around|from|into|across|through|throughout|inside|along|"
+    r"between|on the outskirts of|in front of|north of|south of|east of|west of|"
+    r"(?:district|area|suburbs?|outskirts|province|region|city|town|village|port|residents|"
+    r"inhabitants|people) of)\s+(?:the\s+)?"
     # "in eastern Gaza City", "in Yemen's Marib province": the place is the name after these.
     r"(?:(?:north|south|east|west)(?:ern|-?east(?:ern)?|-?west(?:ern)?)?\s+|central\s+)?"
     r"(?:[A-Z][a-z]+(?:\s[A-Z][a-z]+)?['’]s\s+)?"
@@ -223,7 +223,8 @@ class Region:
 
 
 _KIND = (
-    r"\s+(?:villages?|towns?|city|district|sub-?county|area|township|camp|neighbou?rhood|"
+    r"\s+(?:villages?|towns?|(?:city|town) cent(?:er|re)|city|district|sub-?county|area|"
+    r"township|camp|neighbou?rhood|(?:territorial )?community|"
     r"market|locality|region|province|county|municipality|governorate|commune|upazila|"
     r"tehsil|taluka|woreda|sub-?district|ward|suburb|settlement|hamlet|(?:mining )?site|"
     r"front|checkpoint|junction|bazaar)"
@@ -416,6 +417,20 @@ class Gazetteer:
             ]
         in_district = [p for p in alike if district and place_key(p.admin2) == place_key(district)]
         return max(in_district or alike, key=lambda p: p.population, default=None)
+
+    def _lone_town(self, name: str, hints: AbstractSet[str]) -> City | None:
+        """A small town written bare after a place preposition ("demonstrated in
+        Dieulefit"): one in a country the text names, else the only place so called."""
+        if len(name) < 4:
+            return None
+        towns = self.towns()
+        called = towns.get(name) or towns.get(fold(name)) or []
+        hinted = [t for t in called if t.country in hints]
+        if hinted:
+            return max(hinted, key=lambda t: t.population)
+        if len(called) != 1 or name in self.city_aliases or name in self._town_aliases:
+            return None
+        return called[0]
 
     def _points(self, key: str, countries: AbstractSet[str]) -> list[City]:
         """District points called ``key`` in any of ``countries``."""
@@ -747,6 +762,9 @@ class Gazetteer:
                     generic = all(w.lower() in _GENERIC for w in words[size:])
                     if not generic and city.population < 100_000:
                         city = None
+                if city is None and size == len(words) and not _THE.search(text, 0, start):
+                    # "in the Middle East" is no town; "in Dieulefit" is.
+                    city = self._lone_town(candidate, hints)
                 if city is not None:
                     found.append(Found(start, start + len(candidate), city.place(candidate)))
                     break
@@ -794,6 +812,7 @@ class Gazetteer:
         return self.pick(self.places(text, hints), trigger)
 
 
+_THE = re.compile(r"\bthe\s+$", re.I)
 _REGION_WORD = re.compile(
     r"\s+(?:province|governorate|region|state|district|county|oblast|prefecture|department)\b",
     re.I,
