@@ -313,3 +313,10 @@ def test_coding_places_more_ways_of_saying_where(
 ) -> None:
     found = gazetteer.locate(sentence, 5, gazetteer.named_countries(sentence))
     assert found is not None and fold(found.name) == fold(name), found
+
+
+def test_coding_places_what_an_attack_is_aimed_at(gazetteer: Gazetteer) -> None:
+    found = gazetteer.locate("Russian forces shelled Kharkiv overnight.", 5, set())
+    assert found is not None and found.name == "Kharkiv", found
+    # The object of an attack is as often a group: only known places count there.
+    assert gazetteer.locate("Militants attacked Gajiram overnight.", 5, set()) is None

@@ -242,8 +242,8 @@ _WITHIN = re.compile(
     + _KIND
     + r"\s+(?:in|of)\s+(?:the\s+)?"
     + r"([A-Z][\w'’.-]*(?:[ -](?:ez |ad |al |el |as |ar |an )?[A-Z][\w'’.-]*){0,3})"
-    + r"(?=\s+(?:countryside|province|governorate|region|state|district|county|oblast)\b"
-    + r"|[,.;:)]|\s*$)"
+    # The region ends where a lower-case word ("countryside", "on Friday") or a stop does.
+    + r"(?=\s+[a-z]|[,.;:)]|\s*$)"
 )
 """A town said to lie in a region: "Shiheil town in Deir ez Zor countryside"."""
 
@@ -693,7 +693,9 @@ class Gazetteer:
                         ),
                     )
                 )
-        for match in self._located.finditer(text):
+        named = [(m, True) for m in self._located.finditer(text)]
+        named += [(m, False) for m in _STRUCK.finditer(text)]
+        for match, lone in sorted(named, key=lambda pair: pair[0].start(1)):
             name = match.group(1)
             start = match.start(1)
             if any(f.start <= start < f.end for f in found):
@@ -760,9 +762,9 @@ class Gazetteer:
                     # "in Kani Masi town" is not Kani, Japan; "in Baghdad Governorate" is
                     # Baghdad, and a large city is likely the place ("in Mosul Old City").
                     generic = all(w.lower() in _GENERIC for w in words[size:])
-                    if not generic and city.population < 100_000:
+                    if not generic and (city.population < 100_000 or not lone):
                         city = None
-                if city is None and size == len(words) and not _THE.search(text, 0, start):
+                if city is None and lone and size == len(words) and not _THE.search(text, 0, start):
                     # "in the Middle East" is no town; "in Dieulefit" is.
                     city = self._lone_town(candidate, hints)
                 if city is not None:
@@ -812,6 +814,13 @@ class Gazetteer:
         return self.pick(self.places(text, hints), trigger)
 
 
+_STRUCK = re.compile(
+    r"\b(?:shelled|bombed|bombarded|struck|attacked|raided|stormed|besieged|captured|"
+    r"recaptured|liberated|(?:took|taken|regained|established|establish) control (?:of|over)|"
+    r"fired (?:on|upon))\s+(?:the\s+)?" + _NAME
+)
+"""A place an attack is aimed at ("shelled Mariupol"): a known city, region or country only,
+since the object of an attack is as often its target group."""
 _THE = re.compile(r"\bthe\s+$", re.I)
 _REGION_WORD = re.compile(
     r"\s+(?:province|governorate|region|state|district|county|oblast|prefecture|department)\b",
