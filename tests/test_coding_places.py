@@ -320,3 +320,14 @@ def test_coding_places_what_an_attack_is_aimed_at(gazetteer: Gazetteer) -> None:
     assert found is not None and found.name == "Kharkiv", found
     # The object of an attack is as often a group: only known places count there.
     assert gazetteer.locate("Militants attacked Gajiram overnight.", 5, set()) is None
+
+
+def test_coding_places_a_neighbourhood_of_a_city_is_in_that_city(gazetteer: Gazetteer) -> None:
+    # "Gaza City" is not Mozambique's Gaza province, even with no country named.
+    found = gazetteer.locate(
+        "A strike hit a home in the Shejaiya neighbourhood of Gaza City.", 5, set()
+    )
+    assert found is not None and found.country == "PSE", found
+    # In a note's brackets, a region name stays the region ("(Hidalgo)" is the state).
+    found = gazetteer.locate("Residents protested in Mineral del Chico, Hidalgo.", 5, set())
+    assert found is not None and found.admin1 == "Hidalgo", found

@@ -345,6 +345,11 @@ class RuleCoder:
         if token.text == "March" and _beside_number(token):
             return None  # "on 3 March 2022" is a date, not a march
         children = {lemma(c) for c in token.children} | {c.lower_ for c in token.children}
+        # "took to the streets", "set houses on fire": the word a trigger needs may be the
+        # object of one of its prepositions.
+        children |= {
+            lemma(g) for c in token.children if c.lower_ in _THROUGH for g in c.children
+        }
         candidates: list[Trigger] = []
         if pos(token) in {"VERB", "AUX"} or (pos(token) == "NOUN" and token.tag_.startswith("VB")):
             for particle in (c for c in token.children if c.dep_ == "prt"):
@@ -887,6 +892,9 @@ def _clause(token: Any) -> Any:
     return token
 
 
+_THROUGH = frozenset({"to", "on"})
+"""Prepositions whose object a trigger may need: "took to the streets", "set on fire"; not
+"met at Turkey's request", which is no conceded demand."""
 _LEAD_BEFORE = re.compile(
     r"^\s*(?:[A-Z][a-z]+(?: [a-z]+)?:\s*)?"
     r"(?:(?:on|around|in|by|late on|early on|from|between)\s+)?$",

@@ -548,6 +548,25 @@ class Gazetteer:
                 return area.place(raw, precision=2)
         return None
 
+    def _outer_city(
+        self, outer: str, hints: set[str], region: Region, raw: str, prose: bool
+    ) -> Place | None:
+        """The city the outer name also is, for a place no table has: "a neighbourhood of
+        Gaza City" is in Gaza City, not in Mozambique's Gaza province. In a note's brackets,
+        "(Sucre)" is a region, so there only a city of the region's country counts."""
+        city = self._city(outer, hints)
+        if city is None or fold(city.name) not in {fold(outer), fold(outer.removesuffix(" City"))}:
+            return None
+        if region.country in hints and city.country not in hints:
+            return None
+        # Unless the text names the region's country, a large city or one written as a city
+        # ("Gaza City") is more likely than a region abroad.
+        if city.country == region.country:
+            # "(Hidalgo)" is the state, not the town of Hidalgo in Nuevo Leon.
+            return city.place(raw, precision=2) if city.admin1 == region.name else None
+        likely = prose and (city.population >= 100_000 or outer.endswith(" City"))
+        return city.place(raw, precision=2) if city.country in hints or likely else None
+
     def _qualified(self, text: str, hints: set[str]) -> list[Found]:
         """Places written with their region: "Pirque (Cochabamba)", "Zmiivka village, Kherson"."""
         found: list[Found] = []
@@ -641,9 +660,13 @@ class Gazetteer:
                 elif country:
                     continue  # "Ouallam (Niger)": a village of Niger, not of Nigeria's Niger
                 else:
-                    place = self._seat(
-                        [*parts[:-1], district], hints, regions, match.group(0)
-                    ) or regions[0].place(match.group(0), outer)
+                    place = (
+                        self._seat([*parts[:-1], district], hints, regions, match.group(0))
+                        or self._outer_city(
+                            outer, hints, regions[0], match.group(0), pattern is _WITHIN
+                        )
+                        or regions[0].place(match.group(0), outer)
+                    )
                 found.append(Found(match.start(1), match.end(1), place, 0))
         return found
 
