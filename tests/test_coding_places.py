@@ -331,3 +331,22 @@ def test_coding_places_a_neighbourhood_of_a_city_is_in_that_city(gazetteer: Gaze
     # In a note's brackets, a region name stays the region ("(Hidalgo)" is the state).
     found = gazetteer.locate("Residents protested in Mineral del Chico, Hidalgo.", 5, set())
     assert found is not None and found.admin1 == "Hidalgo", found
+
+
+def test_coding_places_lists_names_and_spellings_that_are_not_regions(
+    gazetteer: Gazetteer,
+) -> None:
+    def where(sentence: str) -> tuple[str | None, str | None]:
+        found = gazetteer.locate(sentence, 5, set())
+        return (found.name, found.country) if found else (None, None)
+
+    # Unions, not a town in Haiti's Sud department.
+    assert where("Agents marched at the call of CGT, SUD and UNSA.")[1] != "HTI"
+    # A list of towns of one country, not a region of the Seychelles spelt like the last.
+    assert where("People fled Berdiansk, Tokmak and Melitopol.")[1] == "UKR"
+    # A city and a man: no place.
+    assert where("On a visit to the region, Bolton said nothing.") == (None, None)
+    # A name written as a town writes itself is that town ("Vienne", not Vienna).
+    assert where("Fifty people gathered in Vienne to protest.")[1] == "FRA"
+    # A country's possessive is no city ("Armenia's president", not Armenia, Colombia).
+    assert where("Crowds met outside Armenia's presidential office.") == (None, None)

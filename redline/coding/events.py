@@ -347,9 +347,7 @@ class RuleCoder:
         children = {lemma(c) for c in token.children} | {c.lower_ for c in token.children}
         # "took to the streets", "set houses on fire": the word a trigger needs may be the
         # object of one of its prepositions.
-        children |= {
-            lemma(g) for c in token.children if c.lower_ in _THROUGH for g in c.children
-        }
+        children |= {lemma(g) for c in token.children if c.lower_ in _THROUGH for g in c.children}
         candidates: list[Trigger] = []
         if pos(token) in {"VERB", "AUX"} or (pos(token) == "NOUN" and token.tag_.startswith("VB")):
             for particle in (c for c in token.children if c.dep_ == "prt"):

@@ -49,8 +49,8 @@ _PREPOSITION = (
     r"(?:[A-Z][a-z]+(?:\s[A-Z][a-z]+)?['’]s\s+)?"
 )
 _JOIN = (
-    r"(?:al-|el-|(?:an der|am|de|del|de la|de los|de las|da|do|dos|das|du|des|di|sur|upon|y|la)"
-    r"\s)?"
+    r"(?:al-|el-|(?:an der|am|de|del|de la|de los|de las|da|do|dos|das|du|des|di|sur|upon|y|la|"
+    r"of|ez|ad|al|el|as|ar|an)\s)?"
 )
 _NAME = r"([A-Z][\w'’-]+(?:\s" + _JOIN + r"[A-Z][\w'’-]+){0,2})"
 """A place name: up to three capitalised words, joined as place names are ("Krems an der
@@ -130,7 +130,7 @@ def place_key(name: str) -> str:
     """
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     # GeoNames writes "ä" as "ae" ("Vaesternorrland"), reports as "a" ("Vasternorrland").
-    folded = re.sub(r"([aou])e", r"\1", folded)
+    folded = re.sub(r"([aou])e+", r"\1", folded)
     words = re.sub(r"[^a-z]+", " ", folded).split()
     return " ".join(w for w in words if w not in _GENERIC) or " ".join(words)
 
@@ -235,13 +235,13 @@ _WRITTEN = r"([A-Z][\w'’.-]*(?:[ -]" + _JOIN + r"[A-Z][\w'’.-]*){0,3})"
 """A place as notes write it: capitalised words, with the small words names join by."""
 _PAREN = re.compile(_WRITTEN + _DESCRIPTOR + r"\s*\(([A-Z][^()]{1,90})\)")
 """ACLED-style places: "Minakulu sub-county (Oyam, Northern)", "Concepcion (Tucuman)"."""
-_QUALIFIED = re.compile(_WRITTEN + _DESCRIPTOR + r",\s+([A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*){0,3})")
+_QUALIFIED = re.compile(_WRITTEN + _DESCRIPTOR + r",\s+" + _WRITTEN)
 """A place and the region or country it lies in: "Los Angeles, Veracruz"."""
 _WITHIN = re.compile(
     _WRITTEN
     + _KIND
     + r"\s+(?:in|of)\s+(?:the\s+)?"
-    + r"([A-Z][\w'’.-]*(?:[ -](?:ez |ad |al |el |as |ar |an )?[A-Z][\w'’.-]*){0,3})"
+    + _WRITTEN
     # The region ends where a lower-case word ("countryside", "on Friday") or a stop does.
     + r"(?=\s+[a-z]|[,.;:)]|\s*$)"
 )
@@ -517,6 +517,7 @@ class Gazetteer:
             ]
             return max(within, key=lambda c: c.population) if within else None
         options = self.cities.get(name) or self.cities.get(fold(name)) or []
+        exact = [c for c in options if c.name == name]
         if any(c.country in hints for c in options):
             return max((c for c in options if c.country in hints), key=lambda c: c.population)
         # Alternate spellings collide across the world ("Kongo"): trust one only in a country
@@ -526,7 +527,9 @@ class Gazetteer:
         hinted = [c for c in named if c.country in hints]
         if hinted:
             return max(hinted, key=lambda c: c.population)
-        if named:
+        if named and not exact:
+            # A name written exactly as a place's own ("Vienne") is that place; one that only
+            # matches without its accents ("Genova" for Génova) may be another's spelling.
             top = max(named, key=lambda c: c.population)
             others = [c.population for c in [*named, *options] if c is not top]
             if top.population >= 100_000 and top.population >= 10 * max(others, default=0):
@@ -587,6 +590,8 @@ class Gazetteer:
                     # "(Seoul City - Yongsan)": a city and its district.
                     parts[-1] = parts[-1].split(" - ")[0].strip()
                 outer = parts[-1]
+                if pattern is _QUALIFIED and name.isupper() and name.isalpha():
+                    continue  # "CGT, SUD": a list of unions, not a town in Haiti's Sud
                 if outer.isupper() and place_key(outer) not in self.regions:
                     continue  # an acronym list, "(FO, CGT, SUD)", not "(J&K)" or "(KPK)"
                 parts = [_bare(p) for p in parts]
@@ -615,12 +620,27 @@ class Gazetteer:
                     if city is not None:
                         found.append(Found(match.start(1), match.end(1), city.place(outer), 0))
                         continue
-                regions = regions or self.region(outer, hints)
                 district = parts[-2] if len(parts) > 1 else ""
                 if not regions and not country:
                     # "(Achham district)", "(Tongomayel, Soum)": a district, not a region.
-                    district = parts[-1]
-                    regions = self._district_regions(district, hints)
+                    regions = self._district_regions(parts[-1], hints)
+                    district = parts[-1] if regions else district
+                if not regions:
+                    regions = self.region(outer, hints)
+                    towns = {c.country for c in self.cities.get(outer, [])}
+                    if pattern is not _PAREN and towns and not towns & {r.country for r in regions}:
+                        # "Berdiansk, Tokmak", "Kyaukkyi township, Taungoo": towns, not a region
+                        # abroad spelt alike (Seychelles' Takamaka, Taiwan's Taitung).
+                        town = self._city(outer, hints)
+                        if town is None or re.match(_KIND, text[match.end() :]):
+                            continue  # "village of Pale township": a township, not a town
+                        # Only a list of towns of one country: "Abu Dhabi, Bolton" is a city
+                        # and a man.
+                        first = self._city(name, {town.country})
+                        if first is not None and first.country == town.country:
+                            place = first.place(match.group(0))
+                            found.append(Found(match.start(1), match.end(1), place, 0))
+                        continue
                 if not regions:
                     continue
                 # A name can be the region itself ("Kherson, Kherson").
@@ -730,6 +750,8 @@ class Gazetteer:
                 written = " ".join(words[:size])
                 candidate = re.sub(r"['’]s$", "", written)
                 if candidate != written:
+                    if candidate.lower() in self.countries:
+                        break  # "Armenia's president": a country's, not Armenia, Colombia
                     city = self._city(candidate, hints)
                     if city is not None:
                         found.append(Found(start, start + len(candidate), city.place(candidate)))
