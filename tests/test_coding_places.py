@@ -74,7 +74,14 @@ def test_coding_places_ambiguous_cities_follow_the_countries_named(
 def test_coding_places_directions_possessives_and_unique_regions(
     gazetteer: Gazetteer, sentence: str, expected: tuple[str, str | None]
 ) -> None:
-    found = gazetteer.locate(sentence, 3, set())
+    assert_placed_in(gazetteer, sentence, expected, trigger=3)
+
+
+def assert_placed_in(
+    gazetteer: Gazetteer, sentence: str, expected: tuple[str, str | None], trigger: int = 5
+) -> None:
+    """The sentence's place lies in the expected country and (where given) region."""
+    found = gazetteer.locate(sentence, trigger, set())
     assert found is not None, f"no place in {sentence!r}"
     country, region = expected
     assert found.country == country, found
@@ -264,11 +271,7 @@ def test_coding_places_a_curated_alias_for_no_region_is_an_error() -> None:
 def test_coding_places_brackets_name_districts_acronyms_and_cities(
     gazetteer: Gazetteer, sentence: str, expected: tuple[str, str | None]
 ) -> None:
-    found = gazetteer.locate(sentence, 5, set())
-    assert found is not None, f"no place in {sentence!r}"
-    country, admin1 = expected
-    assert found.country == country, found
-    assert admin1 is None or found.admin1 == admin1, found
+    assert_placed_in(gazetteer, sentence, expected)
 
 
 def test_coding_places_names_joined_by_small_words_and_local_spellings(
