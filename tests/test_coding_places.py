@@ -353,3 +353,18 @@ def test_coding_places_lists_names_and_spellings_that_are_not_regions(
     assert where("Fifty people gathered in Vienne to protest.")[1] == "FRA"
     # A country's possessive is no city ("Armenia's president", not Armenia, Colombia).
     assert where("Crowds met outside Armenia's presidential office.") == (None, None)
+
+
+def test_coding_places_nepal_districts_and_facility_words_before_brackets(
+    gazetteer: Gazetteer,
+) -> None:
+    # A Nepali district names its (pre-2015) region, which the curated table links to the
+    # province a report names.
+    found = gazetteer.locate(
+        "Locals blocked a road in Kalaiya municipality (Bara district).", 5, set()
+    )
+    assert found is not None and found.country == "NPL", found
+    assert gazetteer.same_region(found.country, found.admin1, "Madhesh"), found
+    # "districts (Marib)": a plural kind between the names and the region.
+    found = gazetteer.locate("Jets struck Al Jubah and Harib districts (Marib).", 5, set())
+    assert found is not None and found.country == "YEM", found

@@ -224,11 +224,11 @@ class Region:
 
 
 _KIND = (
-    r"\s+(?:villages?|towns?|(?:city|town) cent(?:er|re)|city|district|sub-?county|area|"
-    r"township|camp|neighbou?rhood|(?:territorial )?community|"
+    r"\s+(?:villages?|towns?|(?:city|town) cent(?:er|re)|city|districts?|sub-?county|areas?|"
+    r"township|camp|neighbou?rhood|(?:territorial )?community|corregimiento|territory|"
     r"market|locality|region|province|county|municipality|governorate|commune|upazila|"
     r"tehsil|taluka|woreda|sub-?district|ward|suburb|settlement|hamlet|(?:mining )?site|"
-    r"front|checkpoint|junction|bazaar)"
+    r"front|checkpoint|junction|bazaar|airport|station)"
 )
 _DESCRIPTOR = f"(?:{_KIND})?"
 _CODED = re.compile(r"\s*[(\[]coded (?:as|to) [^)\]]*[)\]]", re.I)
