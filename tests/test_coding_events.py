@@ -145,6 +145,13 @@ def test_coding_events_undated_sentence_takes_the_last_date_before_it() -> None:
 
     # The first sentence has no trigger word, so it is never parsed; its date still counts.
     text = "On 1 February 2022, militiamen fought the army. Three militiamen were killed."
-    found = _earlier_time(text, text.index("Three"), date(2022, 6, 27), "publication")
+    found = _earlier_time(text, 0, text.index("Three"), date(2022, 6, 27), "publication")
     assert found is not None and found.value == date(2022, 2, 1), found
-    assert _earlier_time(text, 0, date(2022, 6, 27), "publication") is None
+    assert _earlier_time(text, 0, 0, date(2022, 6, 27), "publication") is None
+    # Text the story has already been read to is not read again.
+    assert (
+        _earlier_time(
+            text, text.index("Three"), text.index("Three"), date(2022, 6, 27), "publication"
+        )
+        is None
+    )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from redline.coding.lexicon import NUMBER_WORDS
@@ -213,10 +213,16 @@ def find(text: str, published: date, since: date | None = None) -> list[TimeExpr
                     step = _step(kind, match.groups(), inside=bool(before))
                     if anchor is None or step is None:
                         continue
-                    tied = bool(before) and match.group(match.lastindex or 0).lower() in {
-                        "after",
-                        "before",
-                    }
+                    # "after"/"before" beside a date in the sentence: see ``_step``.
+                    tied = (
+                        bool(before)
+                        and kind == "apart"
+                        and match.group(3).lower()
+                        in {
+                            "after",
+                            "before",
+                        }
+                    )
                     resolved: TimeExpression | None = TimeExpression(
                         0, 0, anchor + timedelta(days=step), "day", ties=tied
                     )
@@ -227,16 +233,7 @@ def find(text: str, published: date, since: date | None = None) -> list[TimeExpr
             if resolved is None or resolved.value > published + timedelta(days=1):
                 continue
             taken.append(span)
-            found.append(
-                TimeExpression(
-                    span[0],
-                    span[1],
-                    resolved.value,
-                    resolved.precision,
-                    resolved.end_value,
-                    resolved.ties,
-                )
-            )
+            found.append(replace(resolved, start=span[0], end=span[1]))
     return sorted(found, key=lambda e: e.start)
 
 
@@ -270,8 +267,6 @@ def nearest(
     the statement is the event: the event happened on or before it, so with no other time
     the statement's day stands in, flagged as a fallback with basis ``statement``.
     """
-    if not expressions:
-        return EventDate(value=published, precision="day", raw=None, fallback=True, basis=basis)
     anchor = trigger if trigger is not None else 0
     expressions = [e for e in expressions if not e.ties or 0 <= anchor - e.end <= 40]
     if not expressions:

@@ -245,13 +245,16 @@ def _owns(trigger: Any, word: Any, others: Sequence[Any]) -> bool:
     return False
 
 
-def _earlier_time(text: str, start: int, published: date, basis: str) -> EventDate | None:
-    """The time of the last dated sentence before offset ``start`` of an article.
+def _earlier_time(
+    text: str, seen: int, start: int, published: date, basis: str
+) -> EventDate | None:
+    """The time of the last dated sentence between offsets ``seen`` (where the story was
+    read to) and ``start`` of an article.
 
     Sentences without a trigger word are never parsed, so "On 1 February, militiamen fought
     the army. Three were killed." would leave the deaths undated without this look back.
     """
-    window = text[max(0, start - 2000) : start]
+    window = text[max(seen, start - 2000) : start]
     for part in reversed(re.split(r"(?<=[.!?])\s+", window)):
         expressions = find_dates(part, published)
         if expressions:
@@ -262,12 +265,14 @@ def _earlier_time(text: str, start: int, published: date, basis: str) -> EventDa
 class _Story:
     """An article's countries (they settle ambiguous place names), last place and last time."""
 
-    __slots__ = ("countries", "scene", "when")
+    __slots__ = ("countries", "scene", "seen", "when")
 
     def __init__(self, countries: set[str]) -> None:
         self.countries = countries
         self.scene: Found | None = None
         self.when: EventDate | None = None
+        self.seen = 0
+        """Where the article has been read to, so an undated story is not read again."""
 
 
 class RuleCoder:
@@ -397,7 +402,8 @@ class RuleCoder:
         tolls = death_tolls(doc) if assaults else []
         story = self._story(article)
         if story.when is None:
-            story.when = _earlier_time(article.text, sentence.start, published, basis)
+            story.when = _earlier_time(article.text, story.seen, sentence.start, published, basis)
+        story.seen = max(story.seen, sentence.end)
         since = story.when.value if story.when and story.when.precision == "day" else None
         expressions = find_dates(doc.text, published, since)
         places = self.gazetteer.places(doc.text, story.countries)

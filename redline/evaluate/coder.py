@@ -114,8 +114,10 @@ def main_event(coded: Coded, *, prefer: str = "first") -> Event | EventCandidate
 
     # The text's first date: the one written first, not the first trigger's ("relatives of
     # men killed in 2020 rallied": the killing comes first, dated by a later phrase).
-    written = [(coded.text.find(i.date.raw), i.date.value) for i in pool if i.date.raw]
-    lead = min((w for w in written if w[0] >= 0), default=(0, None))[1]
+    lead = None
+    if prefer == "hostile":
+        written = [(coded.text.find(i.date.raw), i.date.value) for i in pool if i.date.raw]
+        lead = min((w for w in written if w[0] >= 0), default=(0, None))[1]
 
     def rank(item: Event | EventCandidate) -> tuple[float, ...]:
         factual = item.realis in _FACTUAL
