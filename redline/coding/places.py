@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import csv
 import gzip
+import itertools
 import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from importlib import resources
 from math import asin, cos, radians, sin, sqrt
@@ -201,6 +202,16 @@ class City:
 
 
 @dataclass(frozen=True, slots=True)
+class Area(City):
+    """An administrative area (district, township) at its centre."""
+
+    near: tuple[str, ...] = ()
+    """Other regions it may lie in: its recorded one is a guess where it meets them."""
+    # ``population`` counts the GeoNames places a district's point is the mean of; it is 0
+    # for an area's boundary centre.
+
+
+@dataclass(frozen=True, slots=True)
 class Region:
     """A first-level region (province, state, governorate) with its other names."""
 
@@ -238,6 +249,8 @@ _PAREN = re.compile(_WRITTEN + _DESCRIPTOR + r"\s*\(([A-Z][^()]{1,90})\)")
 """ACLED-style places: "Minakulu sub-county (Oyam, Northern)", "Concepcion (Tucuman)"."""
 _QUALIFIED = re.compile(_WRITTEN + _DESCRIPTOR + r",\s+" + _WRITTEN)
 """A place and the region or country it lies in: "Los Angeles, Veracruz"."""
+_NEXT = re.compile(r"(?:,\s+|\s*\()" + _WRITTEN)
+"""The name after a place and a comma or bracket: "Camotan, Chiquimula", "Degem (Oromia)"."""
 _WITHIN = re.compile(
     _WRITTEN
     + _KIND
@@ -337,7 +350,12 @@ class Gazetteer:
             table("cities.csv.gz"),
             countries,
             with_aliases(table("admin1.csv.gz"), aliases, "admin1_aliases.csv"),
-            small=lambda: (table("towns.csv.gz"), table("admin2.csv.gz")),
+            # An administrative area's centroid comes before the mean point of a district's
+            # towns: it is where the area is, not where its few listed towns happen to be.
+            small=lambda: (
+                table("towns.csv.gz"),
+                itertools.chain(table("areas.csv.gz"), table("admin2.csv.gz")),
+            ),
         )
 
     def towns(self) -> dict[str, list[City]]:
@@ -363,14 +381,15 @@ class Gazetteer:
                     for name in filter(None, (row.get("aliases") or "").split("|")):
                         self._town_aliases.setdefault(name, []).append(town)
                 for row in districts:
-                    point = City(
+                    point = Area(
                         name=row["name"],
-                        country=row["country"],
-                        admin1=row["admin1"],
+                        country=sys.intern(row["country"]),
+                        admin1=sys.intern(row["admin1"]),
                         admin2=row["name"],
                         lat=float(row["lat"]),
                         lon=float(row["lon"]),
-                        population=int(row["places"]),
+                        population=int(row.get("places") or 0),
+                        near=tuple(sys.intern(n) for n in (row.get("near") or "").split("|") if n),
                     )
                     key = (point.country, place_key(point.name))
                     self._district_points.setdefault(key, []).append(point)
@@ -439,24 +458,64 @@ class Gazetteer:
         return [p for c in sorted(countries) for p in self._district_points.get((c, key), [])]
 
     def _district(self, name: str, regions: Sequence[Region]) -> City | None:
-        """The mean point of the district called ``name`` inside ``regions``."""
+        """The centre of the area called ``name`` inside ``regions``; one that may lie in a
+        region next to its own counts as in the one the text names."""
         self.towns()
         for region in regions:
-            for point in self._district_points.get((region.country, place_key(name)), []):
+            points = self._district_points.get((region.country, place_key(name)), [])
+            for point in points:
                 if point.admin1 == region.name:
                     return point
+            for point in points:
+                if isinstance(point, Area) and region.name in point.near:
+                    return replace(point, admin1=region.name)
         return None
 
-    def _district_regions(self, name: str, hints: AbstractSet[str]) -> list[Region]:
+    def _district_regions(
+        self,
+        name: str,
+        hints: AbstractSet[str],
+        within: AbstractSet[tuple[str, str]] | None = None,
+    ) -> list[Region]:
         """The regions holding the districts called ``name``, when they lie in one country
-        (a hinted one first): "(Achham district)" is in Nepal's Sudurpashchim."""
+        (a hinted one first): "(Achham district)" is in Nepal's Sudurpashchim. An area known
+        only by its centre counts only ``within`` the (country, region) pairs given, if any
+        are: see ``_areas_within``."""
         self.towns()
         points = self._district_keys.get(place_key(name), [])
+        if within is not None:
+            points = [
+                p
+                for p in points
+                if p.population
+                or (p.country, p.admin1) in within
+                or (isinstance(p, Area) and any((p.country, n) in within for n in p.near))
+            ]
         points = [p for p in points if p.country in hints] or points
+        if len({p.country for p in points}) > 1:
+            # Of namesakes abroad, the districts known from their towns (a positive count)
+            # are the ones notes name; an area's centre alone ("Seno" in Aragon) is not.
+            points = [p for p in points if p.population]
         if len({p.country for p in points}) != 1:
             return []
         regions = (self._region_at.get((p.country, p.admin1)) for p in points)
         return list(dict.fromkeys(r for r in regions if r is not None))
+
+    def _areas_within(
+        self, pattern: re.Pattern[str], text: str, end: int
+    ) -> frozenset[tuple[str, str]] | None:
+        """Where a name that ends a place written with its region may be an area known only
+        by its centre: anywhere (None) in brackets, after "town in" or before a word like
+        "district"; after a comma, only in a region written next ("El Florido, Camotan,
+        Chiquimula"; "Degem Hambiso, Degem (North Shawa, Oromia)"), for
+        such a name is more often a man or a village no table has ("a visit to Abu Dhabi,
+        Bolton said"; "Ah Nauk Taw, Bin")."""
+        if pattern is not _QUALIFIED or re.match(_KIND, text[end:]):
+            return None
+        following = _NEXT.match(text, end)
+        if following is None:
+            return frozenset()
+        return frozenset((r.country, r.name) for r in self.region(following.group(1)))
 
     def region(self, name: str, hints: AbstractSet[str] = frozenset()) -> list[Region]:
         """First-level regions called ``name``; those in a hinted country first."""
@@ -540,16 +599,13 @@ class Gazetteer:
     def _seat(
         self, parts: Sequence[str], hints: set[str], regions: Sequence[Region], raw: str
     ) -> Place | None:
-        """A district named beside a town the gazetteer lacks: its seat ("Uvira" for
-        "Mutarule (Ruzizi, Uvira, Sud-Kivu)"), else its mean point."""
+        """The nearest known thing to a place the gazetteer lacks, of the areas written with
+        it, smallest first: an area's seat ("Uvira" for "Mutarule (Ruzizi, Uvira, Sud-Kivu)")
+        or centre ("Mingin township (Kale district, ...)" is Mingin's centre, not Kalemyo)."""
         for part in dict.fromkeys(p for p in parts if p):
-            seat = self._city(part, hints, regions)
+            seat = self._city(part, hints, regions) or self._district(part, regions)
             if seat is not None:
                 return seat.place(raw, precision=2)
-        for part in dict.fromkeys(p for p in parts if p):
-            area = self._district(part, regions)
-            if area is not None:
-                return area.place(raw, precision=2)
         return None
 
     def _outer_city(
@@ -624,7 +680,8 @@ class Gazetteer:
                 district = parts[-2] if len(parts) > 1 else ""
                 if not regions and not country:
                     # "(Achham district)", "(Tongomayel, Soum)": a district, not a region.
-                    regions = self._district_regions(parts[-1], hints)
+                    within = self._areas_within(pattern, text, match.end())
+                    regions = self._district_regions(parts[-1], hints, within)
                     district = parts[-1] if regions else district
                 if not regions:
                     regions = self.region(outer, hints)
@@ -669,7 +726,11 @@ class Gazetteer:
                     # "Kpala (Ouo, Comoe)": Comoe is a region of Ivory Coast, but the town
                     # lies in Burkina Faso's Comoe province.
                     elsewhere = [
-                        r for r in self._district_regions(outer, hints) if r not in regions
+                        r
+                        for r in self._district_regions(
+                            outer, hints, self._areas_within(pattern, text, match.end())
+                        )
+                        if r not in regions
                     ]
                     if elsewhere:
                         city = next(
@@ -682,7 +743,7 @@ class Gazetteer:
                     continue  # "Ouallam (Niger)": a village of Niger, not of Nigeria's Niger
                 else:
                     place = (
-                        self._seat([*parts[:-1], district], hints, regions, match.group(0))
+                        self._seat([name, *parts[:-1], district], hints, regions, match.group(0))
                         or self._outer_city(
                             outer, hints, regions[0], match.group(0), pattern is _WITHIN
                         )
