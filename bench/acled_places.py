@@ -5,9 +5,10 @@ this script says why the rest miss, so work goes where the notes are:
 
     python bench/acled_places.py [FILE] [--misses misses.jsonl] [--limit N]
 
-FILE defaults to the ACLED dev notes beside the checkout. Each note gets the first outcome
-that fits: no event, no place, a place without a country, another country, the right
-country but another region, the right region further than 25 km, or within 25 km. With
+FILE defaults to the ACLED dev notes beside the checkout. Each note gets one outcome: no event,
+no place, a place without a country, another country, within 25 km (whatever the region, as
+``redline eval`` counts it), the right country but another region, or the right region but
+further than 25 km. With
 ``--misses`` every note that is not within 25 km is written out with the gold place and
 ours, for reading.
 """
@@ -73,17 +74,20 @@ def main() -> None:
             outcome = "place without a country"
         elif place.country != gold_country:
             outcome = "another country"
-        elif not gazetteer.same_region(place.country, place.admin1, record.get("admin1") or ""):
-            outcome = "right country, another region"
         else:
             if place.lat is not None and place.lon is not None and record.get("latitude"):
                 distance = kilometres(
                     place.lat, place.lon, float(record["latitude"]), float(record["longitude"])
                 )
-            near = distance is not None and distance <= 25
-            outcome = "within 25 km" if near else "right region, further"
-            if distance is not None and not near:
-                distances.setdefault(f"precision {place.precision}", []).append(distance)
+            # As `redline eval` counts: a point within 25 km counts whatever its region.
+            if distance is not None and distance <= 25:
+                outcome = "within 25 km"
+            elif not gazetteer.same_region(place.country, place.admin1, record.get("admin1") or ""):
+                outcome = "right country, another region"
+            else:
+                outcome = "right region, further"
+                if distance is not None:
+                    distances.setdefault(f"precision {place.precision}", []).append(distance)
         outcomes[outcome] += 1
         by_country.setdefault(record.get("country") or "?", Counter())[outcome] += 1
         if outcome != "within 25 km":
@@ -115,7 +119,9 @@ def main() -> None:
     for precision, values in sorted(distances.items()):
         print(f"  right region further than 25 km, {precision}: median {median(values):.0f} km")
     print("countries with the most notes not within 25 km:")
-    worst = sorted(by_country.items(), key=lambda item: -(item[1].total() - item[1]["within 25 km"]))
+    worst = sorted(
+        by_country.items(), key=lambda item: -(item[1].total() - item[1]["within 25 km"])
+    )
     for country, counts in worst[:12]:
         missed = counts.total() - counts["within 25 km"]
         detail = ", ".join(f"{o} {n}" for o, n in counts.most_common() if o != "within 25 km")

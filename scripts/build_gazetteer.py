@@ -121,11 +121,19 @@ def _write(name: str, columns: list[str], rows: list[dict[str, object]]) -> None
 
 
 def _linked(key: str, names: dict[str, str]) -> str | None:
-    """The GeoNames region an ISO 3166-2 name is, by key, consonant skeleton or word subset."""
+    """The GeoNames region an ISO 3166-2 name is, by key, consonant skeleton or word subset.
+
+    A short name's skeleton is too common to trust alone ("Tāʻizz" and "Ta'izz" are both
+    "tz"): it must also begin alike, or the names agree once their spaces are dropped.
+    """
     if key in names:
         return names[key]
     for other, name in names.items():
-        if skeleton(other) == skeleton(key) and len(skeleton(key)) >= 3:
+        if other.replace(" ", "") == key.replace(" ", ""):
+            return name
+    for other, name in names.items():
+        alike = skeleton(other) == skeleton(key)
+        if alike and (len(skeleton(key)) >= 3 or (len(skeleton(key)) == 2 and other[0] == key[0])):
             return name
     words = set(key.split())
     for other, name in names.items():

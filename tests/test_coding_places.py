@@ -428,3 +428,86 @@ def test_coding_places_a_short_name_after_a_comma_is_not_a_district_abroad(
         {"MMR"},
     )
     assert found is None or found.country == "MMR", f"China's Bin County: {found}"
+
+
+def test_coding_places_a_coders_note_names_the_place_the_event_is_coded_to(
+    gazetteer: Gazetteer,
+) -> None:
+    found = gazetteer.locate("Forty diplomats left Poland [coded to Warsaw] for Russia.", 5, set())
+    assert found is not None and (found.name, found.country) == ("Warsaw", "POL"), found
+    found = gazetteer.locate(
+        "On 11 May 2022, in Bolivar state (coded to Ciudad Bolivar, Bolivar), protesters"
+        " demanded water.",
+        40,
+        set(),
+    )
+    assert found is not None and found.name == "Ciudad Bolívar", found
+    assert found.country == "VEN" and found.precision == 1, found
+    # The region named beside the note settles which Zhongyuan: Zhengzhou's, in Henan.
+    found = gazetteer.locate(
+        "Workers protested in Zhengzhou city, Henan (coded to Zhongyuan).", 5, set()
+    )
+    assert found is not None and found.country == "CHN", found
+    assert gazetteer.same_region("CHN", found.admin1, "Henan"), found
+
+
+def test_coding_places_a_coders_note_naming_no_place_beside_them_is_passed_over(
+    gazetteer: Gazetteer,
+) -> None:
+    # An actor ("coded as Kashmir Rebels") is no place, even where a region is so called.
+    found = gazetteer.locate(
+        "Police exchanged fire with militants (coded as Kashmir Rebels) at Haripora town"
+        " (Shopian district, J&K).",
+        5,
+        set(),
+    )
+    assert found is not None and found.precision != 3, f"the region, not the town: {found}"
+    # "Mambasa" beside Ituri is Congo's town, not another spelling of Kenya's Mombasa.
+    found = gazetteer.locate(
+        "Two people were abducted in Simbanda (Mambasa, Ituri) [coded to Mambasa].", 5, set()
+    )
+    assert found is not None and found.country == "COD", found
+
+
+def test_coding_places_the_region_a_sentence_names_settles_a_towns_other_spelling(
+    gazetteer: Gazetteer,
+) -> None:
+    # "Yabroud" alone is too common a spelling to trust; beside Rural Damascus it is Syria's.
+    found = gazetteer.places("Three civilians were killed in Yabroud in Rural Damascus.")
+    assert [(f.place.country, f.place.precision) for f in found] == [("SYR", 1), ("SYR", 3)], found
+    # A settled country does not cut a longer name short: no town called Ronda here.
+    found = gazetteer.places("Teachers blocked Ronda Litoral in Barcelona.")
+    assert [f.place.raw for f in found] == ["Barcelona"], found
+
+
+def test_coding_places_a_long_name_only_one_countrys_region_has_needs_no_region_word(
+    gazetteer: Gazetteer,
+) -> None:
+    assert place(gazetteer, "Militants attacked a base in Rural Damascus.")[1:] == ("SYR", 3)
+    assert place(gazetteer, "Journalists were killed in the West Bank.") == (None, None, None)
+
+
+def test_coding_places_a_large_citys_other_name_is_the_city_not_its_region(
+    gazetteer: Gazetteer,
+) -> None:
+    found = gazetteer.locate("Activists were beaten in Kiev, Ukraine's capital.", 5, set())
+    assert found is not None and found.precision == 1, f"Kyiv city, not the oblast: {found}"
+    found = gazetteer.locate("He spoke to reporters in Florida.", 5, {"USA"})
+    assert found is not None and found.precision == 3, f"the state, not a small town: {found}"
+
+
+def test_coding_places_letters_no_accent_stripping_removes_are_spelt_out(
+    gazetteer: Gazetteer,
+) -> None:
+    assert fold("Neulußheim") == "Neulussheim"
+    assert fold("Łódź") == "Lodz"
+    assert place(gazetteer, "Seventy people gathered in Neulussheim.")[1:] == ("DEU", 1)
+
+
+def test_coding_places_iso_names_of_short_regions_join_their_geonames_region(
+    gazetteer: Gazetteer,
+) -> None:
+    # "Taizz" is an ISO 3166-2 spelling of GeoNames' Ta'izz: it must carry that region's point.
+    for name in ("Taizz", "Sadah", "Aden"):
+        regions = [r for r in gazetteer.region(name) if r.country == "YEM"]
+        assert regions and all(r.lat is not None for r in regions), (name, regions)

@@ -87,9 +87,18 @@ def kilometres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 6371.0 * 2 * asin(sqrt(h))
 
 
+_LETTERS = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d"}
+    | {"Đ": "D", "ı": "i", "œ": "oe", "Œ": "Oe", "þ": "th", "Þ": "Th", "ð": "d"}
+)
+"""Letters that are no accented letter, so that NFKD would drop them ("Neulußheim")."""
+
+
 def fold(name: str) -> str:
-    """A name without accents: "Nîmes" -> "Nimes"."""
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    """A name without accents: "Nîmes" -> "Nimes", "Neulußheim" -> "Neulussheim"."""
+    return (
+        unicodedata.normalize("NFKD", name.translate(_LETTERS)).encode("ascii", "ignore").decode()
+    )
 
 
 _BARE = re.compile(
@@ -130,7 +139,7 @@ def place_key(name: str) -> str:
 
     "Muhafazat Kirkuk", "Kirkūk" and "Kirkuk Governorate" all give "kirkuk".
     """
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    folded = fold(name).lower()
     # GeoNames writes "ä" as "ae" ("Vaesternorrland"), reports as "a" ("Vasternorrland").
     folded = re.sub(r"([aou])e+", r"\1", folded)
     words = re.sub(r"[^a-z]+", " ", folded).split()
@@ -243,6 +252,10 @@ _KIND = (
 )
 _DESCRIPTOR = f"(?:{_KIND})?"
 _CODED = re.compile(r"\s*[(\[]coded (?:as|to) [^)\]]*[)\]]", re.I)
+_CODED_TO = re.compile(
+    r"\b(?:location )?coded (?:separately )?(?:to|as) (?:the )?(?:regional capital,\s+)?(?=[A-Z])"
+)
+"""ACLED's note of where an event is coded: "(coded to Yuai)", "[coded to Warsaw]"."""
 _WRITTEN = r"([A-Z][\w'’.-]*(?:[ -]" + _JOIN + r"[A-Z][\w'’.-]*){0,3})"
 """A place as notes write it: capitalised words, with the small words names join by."""
 _PAREN = re.compile(_WRITTEN + _DESCRIPTOR + r"\s*\(([A-Z][^()]{1,90})\)")
@@ -852,13 +865,25 @@ class Gazetteer:
                     len({r.country for r in exact}) == 1
                     and len(place_key(candidate)) >= 4
                     and candidate not in self.cities
-                    and _REGION_WORD.match(text, start + len(candidate)) is not None
+                    and (
+                        _REGION_WORD.match(text, start + len(candidate)) is not None
+                        # "in Rural Damascus", "in Lower Shabelle": a long name only one
+                        # country's region has needs no word to call it a region.
+                        or (
+                            lone
+                            and len(place_key(candidate)) >= 8
+                            and not _THE.search(text, 0, start)
+                        )
+                    )
                 )
                 region = next((r for r in regions if r.country in hints), None) or (
                     exact[0] if unique else None
                 )
+                # A large city's other name is the city ("in Kiev", "in New York"), a small
+                # town's is not ("in Florida" is not Valle Vista, California).
+                large = (c for c in self.city_aliases.get(candidate, []) if c.population >= 100_000)
                 if region is not None and not any(
-                    c.country in hints for c in self.cities.get(candidate, [])
+                    c.country in hints for c in [*self.cities.get(candidate, []), *large]
                 ):
                     found.append(
                         Found(start, start + len(candidate), region.place(candidate, candidate))
@@ -877,11 +902,98 @@ class Gazetteer:
                 if city is not None:
                     found.append(Found(start, start + len(candidate), city.place(candidate)))
                     break
-        return sorted(found, key=lambda f: f.start)
+        coded = self._coded(text, hints, found)
+        if coded is not None:
+            found = [f for f in found if not coded.start <= f.start < coded.end] + [coded]
+        return sorted(found, key=_start)
+
+    def _coded(self, text: str, hints: set[str], found: Sequence[Found]) -> Found | None:
+        """The place a coder's note says the event is coded to: "in Uror county (Jonglei
+        state; coded to Yuai)", "[coded to Warsaw]", "(coded as Bagani (Mukwe, Kavango
+        East))". It is the note's own choice among the places it names, so it outranks them
+        all (tier -1); "coded as Saudi-led coalition" or "coded to district level" name no
+        place and are passed over.
+
+        Since "coded as" names actors too ("coded as Kashmir Rebels"), a reading counts only
+        in the countries and regions of the places ``found`` beside it that were written with
+        their region, and only as a place itself or finer than any found: "Mambasa" beside
+        Ituri is Congo's, not a spelling of Mombasa; "Zhongyuan" beside Henan is Zhengzhou's
+        district, not Hainan's.
+        """
+        sure = [f.place for f in found if f.tier <= 0]
+        countries = {p.country for p in sure if p.country}
+        regions = list(dict.fromkeys((p.country, p.admin1) for p in sure if p.admin1))
+        finest = min((f.place.precision or 3 for f in found), default=3)
+
+        def fits(place: Place) -> bool:
+            return (
+                (not countries or place.country in countries)
+                and (
+                    not regions
+                    or any(
+                        place.country == c and self.same_region(c, place.admin1, r)
+                        for c, r in regions
+                    )
+                )
+                and ((place.precision or 3) == 1 or (place.precision or 3) < finest)
+            )
+
+        for match in _CODED_TO.finditer(text):
+            depth, end = 0, match.end()
+            while end < len(text):
+                character = text[end]
+                if character in "([":
+                    depth += 1
+                elif character in ")]":
+                    if depth == 0:
+                        break
+                    depth -= 1
+                elif character in ".;" and depth == 0 and not text[end + 1 : end + 2].isalnum():
+                    break
+                end += 1
+            clause = text[match.end() : end].strip()
+            if not clause:
+                continue
+            # Read as "in <clause>" so that a bare name counts as a place; offsets shift back.
+            shift = match.end() - len("in ")
+            readings = [f"in {clause} ({r})" for _, r in regions if not re.search("[(,]", clause)]
+            best = None
+            for reading in [*readings, f"in {clause}"]:
+                inner = [
+                    f
+                    for f in self.find(reading, hints | countries)
+                    if f.start >= len("in ") and fits(f.place)
+                ]
+                best = self.pick(inner, len("in "))
+                if best is not None:
+                    break
+            if best is None:
+                continue
+            return Found(match.end(), shift + len("in ") + len(clause), best, -1)
+        return None
 
     def places(self, text: str, hints: Iterable[str] = ()) -> list[Found]:
-        """Every place in a sentence, read in the light of the countries it names."""
-        return self.find(text, set(hints) | self.named_countries(text))
+        """Every place in a sentence, read in the light of the countries it names and of
+        the countries of the places it writes with their region.
+
+        "in Yabroud in Rural Damascus": the region settles Syria, and in Syria "Yabroud" is a
+        spelling of Yabrud that alone it is too common a spelling to trust.
+        """
+        hints = set(hints) | self.named_countries(text)
+        found = self.find(text, hints)
+        settled = {f.place.country for f in found if f.place.country} - hints
+        if settled:
+            # Only names the first reading left unread are read again: a country settled
+            # by a city must not turn that city's name into its region ("in Kiev").
+            # Nor is a name cut short read again: "Ronda Litoral ... in Barcelona" is no
+            # Ronda, even once Spain is settled.
+            again = [
+                f
+                for f in self.find(text, hints | settled)
+                if not _inside(f, found) and not re.match(r"[ -]+[A-Z]", text[f.end :])
+            ]
+            found = sorted([*found, *again], key=_start)
+        return found
 
     def named_countries(self, text: str) -> set[str]:
         """ISO3 codes of the countries a sentence names (word n-gram lookup: fast)."""
@@ -958,5 +1070,9 @@ def with_aliases(regions: Iterable[dict[str, str]], text: str, where: str) -> li
     return rows
 
 
-def _inside(found: Found, others: list[Found]) -> bool:
+def _inside(found: Found, others: Sequence[Found]) -> bool:
     return any(o.start <= found.start < o.end for o in others)
+
+
+def _start(found: Found) -> int:
+    return found.start
