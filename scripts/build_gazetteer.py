@@ -37,6 +37,7 @@ import csv
 import gzip
 import hashlib
 import io
+import re
 import subprocess
 import sys
 import unicodedata
@@ -135,11 +136,22 @@ def _linked(key: str, names: dict[str, str]) -> str | None:
         alike = skeleton(other) == skeleton(key)
         if alike and (len(skeleton(key)) >= 3 or (len(skeleton(key)) == 2 and other[0] == key[0])):
             return name
+    for other, name in names.items():
+        # "South Darfur" / "Southern Darfur", "Ghōr" / "Ghowr", "Wardak" / "Vardak".
+        if _loose(other) == _loose(key) and len(_loose(key)) >= 3:
+            return name
     words = set(key.split())
     for other, name in names.items():
         if words and (words <= set(other.split()) or set(other.split()) <= words):
             return name
     return None
+
+
+def _loose(key: str) -> str:
+    """A region key with direction adjectives made nouns, "v" as "w" and only its first
+    letter and the consonants other than w, y and h kept."""
+    key = re.sub(r"\b(north|south|east|west)(?:ern)\b", r"\1", key).replace("v", "w")
+    return key[:1] + re.sub(r"[aeiouwyh\s]+", "", key[1:])
 
 
 def _latin(name: str) -> bool:

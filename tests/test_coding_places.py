@@ -511,3 +511,60 @@ def test_coding_places_iso_names_of_short_regions_join_their_geonames_region(
     for name in ("Taizz", "Sadah", "Aden"):
         regions = [r for r in gazetteer.region(name) if r.country == "YEM"]
         assert regions and all(r.lat is not None for r in regions), (name, regions)
+
+
+def test_coding_places_another_events_coded_place_is_not_this_ones(gazetteer: Gazetteer) -> None:
+    found = gazetteer.places(
+        "Two soldiers were killed near Shyrokyne (fatalities coded to Novotroitske event).",
+        {"UKR"},
+    )
+    assert [f.place.raw for f in found] == ["Shyrokyne"], found
+
+
+def test_coding_places_ways_of_writing_a_town_that_tables_spell_otherwise(
+    gazetteer: Gazetteer,
+) -> None:
+    # Two rows for one town, with and without its accents, are still one town.
+    assert place(gazetteer, "Sixty people demonstrated in Domitz against the measures.")[1:] == (
+        "DEU",
+        1,
+    )
+    # A spelling only one place has is that place's.
+    assert place(gazetteer, "Workers rallied in Leca do Balio for higher wages.")[1:] == ("PRT", 1)
+    # A large city and its quarter, joined by a hyphen.
+    assert place(gazetteer, "Mothers protested in Sarajevo-Stari Grad on Monday.")[:2] == (
+        "Sarajevo",
+        "BIH",
+    )
+    # "neighbourhood of", "countryside of", and "countryside" after a governorate.
+    assert place(gazetteer, "Locals protested in the Tamin neighborhood of As Samawah city.")[
+        1:
+    ] == ("IRQ", 1)
+    assert place(gazetteer, "Bodies were found in Hole Camp in Al Hasakeh countryside.")[1:] == (
+        "SYR",
+        3,
+    )
+
+
+def test_coding_places_elided_articles_and_inner_districts_in_brackets(
+    gazetteer: Gazetteer,
+) -> None:
+    # "Province de l'Oudalan" is Oudalan.
+    assert place_key("Province de l'Oudalan") == "oudalan"
+    found = gazetteer.locate("Militants blew up an antenna in Deou (Deou, Oudalan).", 5, set())
+    assert found is not None and (found.country, found.precision) == ("BFA", 1), found
+    # No table has Mayo-Sava; the commune beside it places the town.
+    found = gazetteer.locate(
+        "Soldiers killed militants in Amchide (Kolofata, Mayo-Sava).", 5, set()
+    )
+    assert found is not None and (found.country, found.precision) == ("CMR", 2), found
+
+
+def test_coding_places_a_bare_town_is_the_namesake_in_a_region_the_story_named(
+    gazetteer: Gazetteer,
+) -> None:
+    sentence = "Police fired on protesters in Springfield."
+    alone = gazetteer.places(sentence, {"USA"})
+    story = gazetteer.places(sentence, {"USA"}, {("USA", "Illinois")})
+    assert [f.place.admin1 for f in alone] == ["Missouri"], "the most populous, with no story"
+    assert [f.place.admin1 for f in story] == ["Illinois"], story

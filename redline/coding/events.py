@@ -263,12 +263,15 @@ def _earlier_time(
 
 
 class _Story:
-    """An article's countries (they settle ambiguous place names), last place and last time."""
+    """An article's countries and regions (they settle ambiguous place names), last place
+    and last time."""
 
-    __slots__ = ("countries", "scene", "seen", "when")
+    __slots__ = ("countries", "regions", "scene", "seen", "when")
 
     def __init__(self, countries: set[str]) -> None:
         self.countries = countries
+        self.regions: set[tuple[str, str]] = set()
+        """The (country, region) pairs of places written with their region so far."""
         self.scene: Found | None = None
         self.when: EventDate | None = None
         self.seen = 0
@@ -406,7 +409,12 @@ class RuleCoder:
         story.seen = max(story.seen, sentence.end)
         since = story.when.value if story.when and story.when.precision == "day" else None
         expressions = find_dates(doc.text, published, since)
-        places = self.gazetteer.places(doc.text, story.countries)
+        places = self.gazetteer.places(doc.text, story.countries, story.regions)
+        story.regions |= {
+            (f.place.country, f.place.admin1)
+            for f in places
+            if f.tier <= 0 and f.place.country and f.place.admin1
+        }
         if places:
             story.scene = min(places, key=lambda f: (f.tier, f.place.precision or 3))
         elif story.scene is not None:

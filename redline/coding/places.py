@@ -45,7 +45,7 @@ _PREPOSITION = (
     r"\b(?i:in|near|at|outside|around|from|into|across|through|throughout|inside|along|"
     r"between|on the outskirts of|in front of|north of|south of|east of|west of|"
     r"(?:district|area|suburbs?|outskirts|province|region|city|town|village|port|residents|"
-    r"inhabitants|people) of)\s+(?:the\s+)?"
+    r"inhabitants|people|neighbou?rhood|countryside) of)\s+(?:the\s+)?"
     # "in eastern Gaza City", "in Yemen's Marib province": the place is the name after these.
     r"(?:(?:north|south|east|west)(?:ern|-?east(?:ern)?|-?west(?:ern)?)?\s+|central\s+)?"
     r"(?:[A-Z][a-z]+(?:\s[A-Z][a-z]+)?['’]s\s+)?"
@@ -103,7 +103,8 @@ def fold(name: str) -> str:
 
 _BARE = re.compile(
     r"\s+(?:district|township|region|province|state|county|division|municipality|"
-    r"governorate|department|upazila|tehsil|sub-?district|oblast|raion|rayon)$",
+    r"governorate|department|upazila|tehsil|sub-?district|oblast|raion|rayon|locality|LGA|"
+    r"commune|woreda|zone|sub-?county|cercle|regency)$",
     re.I,
 )
 
@@ -139,7 +140,9 @@ def place_key(name: str) -> str:
 
     "Muhafazat Kirkuk", "Kirkūk" and "Kirkuk Governorate" all give "kirkuk".
     """
-    folded = fold(name).lower()
+    # An apostrophe or ayn joins a word ("Boqe'e", "Ta'izz"): dropped, not read as a space.
+    folded = re.sub(r"\b[ld]['’](?=[a-z])", "", fold(name).lower())  # "de l'Oudalan"
+    folded = re.sub(r"['’‘ʻʼ`]", "", folded)
     # GeoNames writes "ä" as "ae" ("Vaesternorrland"), reports as "a" ("Vasternorrland").
     folded = re.sub(r"([aou])e+", r"\1", folded)
     words = re.sub(r"[^a-z]+", " ", folded).split()
@@ -248,7 +251,7 @@ _KIND = (
     r"township|camp|neighbou?rhood|(?:territorial )?community|corregimiento|territory|"
     r"market|locality|region|province|county|municipality|governorate|commune|upazila|"
     r"tehsil|taluka|woreda|sub-?district|ward|suburb|settlement|hamlet|(?:mining )?site|"
-    r"front|checkpoint|junction|bazaar|airport|station)"
+    r"front|checkpoint|junction|bazaar|airport|(?:police )?station)"
 )
 _DESCRIPTOR = f"(?:{_KIND})?"
 _CODED = re.compile(r"\s*[(\[]coded (?:as|to) [^)\]]*[)\]]", re.I)
@@ -451,6 +454,11 @@ class Gazetteer:
         in_district = [p for p in alike if district and place_key(p.admin2) == place_key(district)]
         return max(in_district or alike, key=lambda p: p.population, default=None)
 
+    def _is_town(self, name: str) -> bool:
+        """Whether a town of the small-town table is called ``name``, by name or alias."""
+        towns = self.towns()
+        return name in towns or fold(name) in towns or name in self._town_aliases
+
     def _lone_town(self, name: str, hints: AbstractSet[str]) -> City | None:
         """A small town written bare after a place preposition ("demonstrated in
         Dieulefit"): one in a country the text names, else the only place so called."""
@@ -461,9 +469,11 @@ class Gazetteer:
         hinted = [t for t in called if t.country in hints]
         if hinted:
             return max(hinted, key=lambda t: t.population)
-        if len(called) != 1 or name in self.city_aliases or name in self._town_aliases:
+        # One town may have two rows, one spelt with its accents and one without ("Dömitz").
+        spots = {(t.country, round(t.lat, 1), round(t.lon, 1)) for t in called}
+        if len(spots) != 1 or name in self.city_aliases or name in self._town_aliases:
             return None
-        return called[0]
+        return max(called, key=lambda t: t.population)
 
     def _points(self, key: str, countries: AbstractSet[str]) -> list[City]:
         """District points called ``key`` in any of ``countries``."""
@@ -538,7 +548,8 @@ class Gazetteer:
             for r in self._region_skeletons.get(skeleton(key), [])
             if SequenceMatcher(None, place_key(r.name), key).ratio() >= 0.7
         ]
-        return sorted(found, key=lambda r: r.country not in hints)
+        # An ISO 3166-2 name GeoNames has no row for carries no point: a row that does, first.
+        return sorted(found, key=lambda r: (r.country not in hints, r.lat is None))
 
     def _called_region(self, name: str, hints: AbstractSet[str]) -> Region | None:
         """The region a text calls a region ("Dara governorate"): one in a hinted country,
@@ -607,6 +618,8 @@ class Gazetteer:
             others = [c.population for c in [*named, *options] if c is not top]
             if top.population >= 100_000 and top.population >= 10 * max(others, default=0):
                 return top
+            if len(named) == 1 and not options and len(name) >= 6 and not self._is_town(name):
+                return top  # "Leca do Balio": a spelling no other place has
         return max(options, key=lambda c: c.population) if options else None
 
     def _seat(
@@ -696,6 +709,14 @@ class Gazetteer:
                     within = self._areas_within(pattern, text, match.end())
                     regions = self._district_regions(parts[-1], hints, within)
                     district = parts[-1] if regions else district
+                    if not regions and pattern is _PAREN and not self.region(outer, hints):
+                        # "(Kolofata, Mayo-Sava)": a department no table has, beside a
+                        # commune one has.
+                        for part in reversed(parts[:-1]):
+                            regions = self._district_regions(part, hints, None)
+                            if regions:
+                                district = part
+                                break
                 if not regions:
                     regions = self.region(outer, hints)
                     towns = {c.country for c in self.cities.get(outer, [])}
@@ -902,6 +923,12 @@ class Gazetteer:
                 if city is not None:
                     found.append(Found(start, start + len(candidate), city.place(candidate)))
                     break
+            else:
+                # "in Sarajevo-Stari Grad", "Aleppo-Sheikh Maqsoud": a city and its quarter.
+                head = words[0].split("-")[0]
+                city = self._city(head, hints) if "-" in words[0] and len(head) >= 4 else None
+                if city is not None and (city.population >= 100_000 or city.country in hints):
+                    found.append(Found(start, start + len(head), city.place(head)))
         coded = self._coded(text, hints, found)
         if coded is not None:
             found = [f for f in found if not coded.start <= f.start < coded.end] + [coded]
@@ -952,8 +979,8 @@ class Gazetteer:
                     break
                 end += 1
             clause = text[match.end() : end].strip()
-            if not clause:
-                continue
+            if not clause or re.search(r"\bevents?$", clause):
+                continue  # "(fatalities coded to Novotroitske event)": another event's place
             # Read as "in <clause>" so that a bare name counts as a place; offsets shift back.
             shift = match.end() - len("in ")
             readings = [f"in {clause} ({r})" for _, r in regions if not re.search("[(,]", clause)]
@@ -972,12 +999,19 @@ class Gazetteer:
             return Found(match.end(), shift + len("in ") + len(clause), best, -1)
         return None
 
-    def places(self, text: str, hints: Iterable[str] = ()) -> list[Found]:
+    def places(
+        self,
+        text: str,
+        hints: Iterable[str] = (),
+        regions: AbstractSet[tuple[str, str]] = frozenset(),
+    ) -> list[Found]:
         """Every place in a sentence, read in the light of the countries it names and of
         the countries of the places it writes with their region.
 
         "in Yabroud in Rural Damascus": the region settles Syria, and in Syria "Yabroud" is a
-        spelling of Yabrud that alone it is too common a spelling to trust.
+        spelling of Yabrud that alone it is too common a spelling to trust. ``regions`` are
+        the (country, region) pairs the story wrote before: a town written bare is the one
+        of that name in one of them ("near Novotroitske" after "Shyrokyne, Donetsk").
         """
         hints = set(hints) | self.named_countries(text)
         found = self.find(text, hints)
@@ -993,7 +1027,26 @@ class Gazetteer:
                 if not _inside(f, found) and not re.match(r"[ -]+[A-Z]", text[f.end :])
             ]
             found = sorted([*found, *again], key=_start)
+        if regions:
+            found = [self._in_story(f, regions) for f in found]
         return found
+
+    def _in_story(self, found: Found, regions: AbstractSet[tuple[str, str]]) -> Found:
+        """A town written bare, moved to a namesake in a region the story named before."""
+        place = found.place
+        if found.tier < 1 or place.precision != 1 or (place.country, place.admin1) in regions:
+            return found
+        written = place.raw or ""
+        namesakes = [
+            *self.cities.get(written, []),
+            *self.cities.get(fold(written), []),
+            *self.towns().get(written, []),
+            *self.towns().get(fold(written), []),
+        ]
+        near = [c for c in namesakes if (c.country, c.admin1) in regions]
+        if not near:
+            return found
+        return replace(found, place=max(near, key=lambda c: c.population).place(written))
 
     def named_countries(self, text: str) -> set[str]:
         """ISO3 codes of the countries a sentence names (word n-gram lookup: fast)."""
@@ -1042,7 +1095,9 @@ _STRUCK = re.compile(
 since the object of an attack is as often its target group."""
 _THE = re.compile(r"\bthe\s+$", re.I)
 _REGION_WORD = re.compile(
-    r"\s+(?:province|governorate|region|state|district|county|oblast|prefecture|department)\b",
+    r"\s+(?:province|governorate|region|state|district|county|oblast|prefecture|department|"
+    # "in Deir ez Zor countryside": the governorate's, as Syrian reports write it.
+    r"countryside)\b",
     re.I,
 )
 
