@@ -568,3 +568,18 @@ def test_coding_places_a_bare_town_is_the_namesake_in_a_region_the_story_named(
     story = gazetteer.places(sentence, {"USA"}, {("USA", "Illinois")})
     assert [f.place.admin1 for f in alone] == ["Missouri"], "the most populous, with no story"
     assert [f.place.admin1 for f in story] == ["Illinois"], story
+
+
+@pytest.mark.parametrize(
+    ("written", "other"),
+    [
+        ("Provence-Alpes-Côte-d’Azur", "Provence-Alpes-Cote d'Azur"),
+        ("Tāʻizz", "Ta'izz"),
+        ("Kitaf wa Al Boqe'e", "Kitaf wa Al Boqee"),
+        ("Province de l'Oudalan", "Oudalan"),
+    ],
+)
+def test_coding_places_apostrophes_ayns_and_elisions_do_not_split_a_key(
+    written: str, other: str
+) -> None:
+    assert place_key(written) == place_key(other)

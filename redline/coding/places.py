@@ -141,8 +141,9 @@ def place_key(name: str) -> str:
     "Muhafazat Kirkuk", "Kirkūk" and "Kirkuk Governorate" all give "kirkuk".
     """
     # An apostrophe or ayn joins a word ("Boqe'e", "Ta'izz"): dropped, not read as a space.
-    folded = re.sub(r"\b[ld]['’](?=[a-z])", "", fold(name).lower())  # "de l'Oudalan"
-    folded = re.sub(r"['’‘ʻʼ`]", "", folded)
+    # Curly apostrophes and ayns first, since folding to ASCII would drop them unseen.
+    folded = fold(re.sub(r"[’‘ʻʼ`]", "'", name)).lower()
+    folded = re.sub(r"\b[ld]'(?=[a-z])", "", folded).replace("'", "")  # "de l'Oudalan"
     # GeoNames writes "ä" as "ae" ("Vaesternorrland"), reports as "a" ("Vasternorrland").
     folded = re.sub(r"([aou])e+", r"\1", folded)
     words = re.sub(r"[^a-z]+", " ", folded).split()
