@@ -583,3 +583,13 @@ def test_coding_places_apostrophes_ayns_and_elisions_do_not_split_a_key(
     written: str, other: str
 ) -> None:
     assert place_key(written) == place_key(other)
+
+
+def test_coding_places_a_citys_quarter_in_brackets_after_plain_words(gazetteer: Gazetteer) -> None:
+    found = gazetteer.locate(
+        "Members picketed in front of the presidential office (Seoul City - Yongsan).", 5, set()
+    )
+    assert found is not None and (found.country, found.precision) == ("KOR", 1), found
+    # An ezafe joins a Persian name: "Bandar e Mahshahr" is one town, not Indonesia's Bandar.
+    found = gazetteer.locate("Workers protested in Bandar e Mahshahr city (Khuzestan).", 5, set())
+    assert found is not None and found.country == "IRN", found

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,9 @@ from hypothesis import strategies as st
 from redline.cli import cli
 from redline.coding.mappings import PENTACLASS, acled, lookup, pentaclass, table
 from redline.coding.phoenix import parse, parse_agents, to_csv_rows
+from redline.evaluate.coder import Coded, main_event
 from redline.evaluate.metrics import accuracy, macro_f1, per_class, span_f1, weighted_f1
-from redline.model import EVENT_TYPES
+from redline.model import EVENT_TYPES, EventCandidate, EventDate, Evidence, Realis
 
 DATA = Path(os.environ.get("REDLINE_EVAL_DATA", Path(__file__).parents[2] / "shared" / "data"))
 needs_data = pytest.mark.skipif(
@@ -157,38 +159,47 @@ def test_evaluate_runs_on_a_slice_of_each_dev_set(
         assert 0.0 <= report[name] <= 1.0, name
 
 
-def test_evaluate_main_event_skips_violence_dated_before_the_text() -> None:
-    from datetime import date
-
-    from redline.evaluate.coder import Coded, main_event
-    from redline.model import EventCandidate, EventDate, Evidence, Realis
-
-    text = "On 9 May 2022, relatives of a woman killed in 2021 held a protest."
-
-    def candidate(kind: str, trigger: str, day: date, raw: str) -> EventCandidate:
-        at = text.index(trigger)
-        return EventCandidate(
+def _candidate(text: str, kind: str, trigger: str, day: date, raw: str) -> EventCandidate:
+    at = text.index(trigger)
+    return EventCandidate(
+        article_id="a",
+        event_type=kind,
+        mode=None,
+        realis=Realis.ASSERTED,
+        source_text=(),
+        target_text=(),
+        evidence=Evidence(
             article_id="a",
-            event_type=kind,
-            mode=None,
-            realis=Realis.ASSERTED,
-            source_text=(),
-            target_text=(),
-            evidence=Evidence(
-                article_id="a",
-                sentence=0,
-                start=0,
-                end=len(text),
-                quote=text,
-                trigger=f"{trigger}@{at}",
-            ),
-            date=EventDate(value=day, raw=raw),
-            coder="test",
-        )
+            sentence=0,
+            start=0,
+            end=len(text),
+            quote=text,
+            trigger=f"{trigger}@{at}",
+        ),
+        date=EventDate(value=day, raw=raw),
+        coder="test",
+    )
 
-    killing = candidate("ASSAULT", "killed", date(2021, 1, 1), "in 2021")
-    protest = candidate("PROTEST", "protest", date(2022, 5, 9), "9 May 2022")
+
+def test_evaluate_main_event_skips_violence_dated_before_the_text() -> None:
+    text = "On 9 May 2022, relatives of a woman killed in 2021 held a protest."
+    killing = _candidate(text, "ASSAULT", "killed", date(2021, 1, 1), "in 2021")
+    protest = _candidate(text, "PROTEST", "protest", date(2022, 5, 9), "9 May 2022")
     chosen = main_event(Coded(text, (), (killing, protest)), prefer="hostile")
     assert chosen is protest, "a killing dated before the note's date was scored as its event"
     # With no later event, the violence is still the text's event.
     assert main_event(Coded(text, (), (killing,)), prefer="hostile") is killing
+
+
+def test_evaluate_main_event_is_the_protest_not_what_it_is_about() -> None:
+    text = "On 2 April 2022, people gathered in Yakutsk in support of the invasion of Ukraine."
+    day = date(2022, 4, 2)
+    rally = _candidate(text, "PROTEST", "gathered", day, "2 April 2022")
+    invasion = _candidate(text, "ASSAULT", "invasion", day, "2 April 2022")
+    chosen = main_event(Coded(text, (), (rally, invasion)), prefer="hostile")
+    assert chosen is rally, "the invasion a rally supports was scored as the note's event"
+    # Violence after the protest with no word of cause between them is still preferred.
+    text = "On 2 April 2022, people gathered in Yakutsk and police beat them."
+    rally = _candidate(text, "PROTEST", "gathered", day, "2 April 2022")
+    beating = _candidate(text, "ASSAULT", "beat", day, "2 April 2022")
+    assert main_event(Coded(text, (), (rally, beating)), prefer="hostile") is beating

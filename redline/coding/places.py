@@ -31,6 +31,7 @@ import itertools
 import re
 import sys
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
@@ -52,7 +53,7 @@ _PREPOSITION = (
 )
 _JOIN = (
     r"(?:al-|el-|(?:an der|am|de|del|de la|de los|de las|da|do|dos|das|du|des|di|sur|upon|y|la|"
-    r"of|ez|ad|al|el|as|ar|an)\s)?"
+    r"of|ez|ad|al|el|as|ar|an|e)\s)?"
 )
 _NAME = r"([A-Z][\w'’-]+(?:\s" + _JOIN + r"[A-Z][\w'’-]+){0,2})"
 """A place name: up to three capitalised words, joined as place names are ("Krems an der
@@ -266,6 +267,10 @@ _PAREN = re.compile(_WRITTEN + _DESCRIPTOR + r"\s*\(([A-Z][^()]{1,90})\)")
 """ACLED-style places: "Minakulu sub-county (Oyam, Northern)", "Concepcion (Tucuman)"."""
 _QUALIFIED = re.compile(_WRITTEN + _DESCRIPTOR + r",\s+" + _WRITTEN)
 """A place and the region or country it lies in: "Los Angeles, Veracruz"."""
+_QUARTER = re.compile(
+    r"(?<=[a-z0-9] )\(([A-Z][\w'’.]*(?: [A-Z][\w'’.]*)*?)(?: City)? - [A-Z][^()]*\)"
+)
+"""A city and its quarter in brackets, after words that are no place: "(Seoul City - Jung)"."""
 _NEXT = re.compile(r"(?:,\s+|\s*\()" + _WRITTEN)
 """The name after a place and a comma or bracket: "Camotan, Chiquimula", "Degem (Oromia)"."""
 _WITHIN = re.compile(
@@ -308,8 +313,10 @@ class Gazetteer:
         self.cities: dict[str, list[City]] = {}
         self.city_aliases: dict[str, list[City]] = {}
         self.districts: dict[str, list[City]] = {}
+        self._sizes: Counter[tuple[str, str]] = Counter()
         for row in cities:
             city = City.from_row(row)
+            self._sizes[(city.country, city.admin1)] += 1
             self.cities.setdefault(city.name, []).append(city)
             if (plain := fold(city.name)) != city.name:
                 # "Nimes" for "Nîmes", "Thessaloniki" for "Thessaloníki".
@@ -754,7 +761,12 @@ class Gazetteer:
                             *self._points(place_key(part), {r.country for r in regions}),
                         ]
                     }
-                    regions = [r for r in regions if (r.country, r.name) in holding] or regions
+                    regions = [r for r in regions if (r.country, r.name) in holding] or sorted(
+                        # Nothing the note names settles it: the region with more places,
+                        # Sri Lanka's Western province rather than American Samoa's.
+                        regions,
+                        key=lambda r: (r.country not in hints, -self._sizes[(r.country, r.name)]),
+                    )
                 if city is None:
                     city = self._town(whole, regions, district)
                 if city is None and not country and district != outer:
@@ -818,6 +830,11 @@ class Gazetteer:
                     Found(dateline.start(1), dateline.end(1), city.place(dateline.group(0).strip()))
                 )
         found += [f for f in self._qualified(text, hints) if not _inside(f, found)]
+        for match in _QUARTER.finditer(text):
+            # "in front of the presidential office (Seoul City - Yongsan)": a city's quarter.
+            city = self._city(match.group(1), hints) or self._city(f"{match.group(1)} City", hints)
+            if city is not None and not _inside(Found(match.start(1), 0, city.place("")), found):
+                found.append(Found(match.start(1), match.end(1), city.place(match.group(0)), 0))
         for match in _DIRECTION.finditer(text):
             country = self.countries.get(match.group(2).lower())
             if country:
@@ -987,10 +1004,13 @@ class Gazetteer:
             readings = [f"in {clause} ({r})" for _, r in regions if not re.search("[(,]", clause)]
             best = None
             for reading in [*readings, f"in {clause}"]:
+                # The whole name: "coded as National Resistance Forces" is no National City.
                 inner = [
                     f
                     for f in self.find(reading, hints | countries)
-                    if f.start >= len("in ") and fits(f.place)
+                    if f.start >= len("in ")
+                    and fits(f.place)
+                    and not re.match(r"[ -]+[A-Z]", reading[f.end :])
                 ]
                 best = self.pick(inner, len("in "))
                 if best is not None:

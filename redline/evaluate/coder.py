@@ -7,6 +7,7 @@ kept beside the resolved events so typing can be scored even where no actor reso
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -96,6 +97,15 @@ class TextCoder:
         ]
 
 
+_PURPOSE = re.compile(
+    r"\b(?:against|in support of|to support|support for|in solidarity with|in opposition to|"
+    r"over|to (?:denounce|condemn|protest|demand|call for|mark|commemorate)|denouncing|"
+    r"condemning|demanding|calling for|for justice for)\b",
+    re.I,
+)
+"""Words that put what follows a protest as its cause, not as an event beside it."""
+
+
 def main_event(coded: Coded, *, prefer: str = "first") -> Event | EventCandidate | None:
     """The one event a single-label item is scored on.
 
@@ -119,14 +129,28 @@ def main_event(coded: Coded, *, prefer: str = "first") -> Event | EventCandidate
         written = [(coded.text.find(i.date.raw), i.date.value) for i in pool if i.date.raw]
         lead = min((w for w in written if w[0] >= 0), default=(0, None))[1]
 
+    protests = [(i.evidence.start, offset(i)) for i in pool if i.event_type == "PROTEST"]
+
+    def topic(item: Event | EventCandidate) -> bool:
+        """Whether the item is what a protest before it in its sentence is about ("rallied
+        in Kaluga in support of the invasion of Ukraine")."""
+        at = offset(item)
+        return any(
+            start == item.evidence.start
+            and before < at
+            and _PURPOSE.search(coded.text, before, at) is not None
+            for start, before in protests
+        )
+
     def rank(item: Event | EventCandidate) -> tuple[float, ...]:
         factual = item.realis in _FACTUAL
         if prefer == "hostile":
             # What happened before the text's first date is background ("a man killed in
-            # 2021", "the invasion, which began on 24 February"), however violent.
+            # 2021", "the invasion, which began on 24 February"), however violent, and so is
+            # what a protest is about.
             earlier = lead is not None and item.date.value < lead
             goldstein = lookup(item.event_type, item.mode).goldstein
-            return (not factual, earlier, goldstein, offset(item))
+            return (not factual, earlier or topic(item), goldstein, offset(item))
         actors = isinstance(item, Event) and bool(item.source) + bool(item.target)
         return (not factual, -int(actors), offset(item))
 
