@@ -593,3 +593,27 @@ def test_coding_places_a_citys_quarter_in_brackets_after_plain_words(gazetteer: 
     # An ezafe joins a Persian name: "Bandar e Mahshahr" is one town, not Indonesia's Bandar.
     found = gazetteer.locate("Workers protested in Bandar e Mahshahr city (Khuzestan).", 5, set())
     assert found is not None and found.country == "IRN", found
+
+
+def test_coding_places_the_district_table_is_read_only_when_a_place_needs_it() -> None:
+    reads: list[str] = []
+
+    def districts() -> list[dict[str, str]]:
+        reads.append("areas")
+        row = {"country": "GON", "admin1": "Anorien", "near": "", "name": "Osgiliath"}
+        return [{**row, "lat": "1.0", "lon": "2.0"}]
+
+    city = {"name": "Minas Tirith", "aliases": "", "country": "GON", "admin1": "Anorien"}
+    region = {"country": "GON", "name": "Anorien", "aliases": "", "lat": "1.5", "lon": "2.5"}
+    gazetteer = Gazetteer(
+        [],
+        [{**city, "admin2": "", "lat": "1.1", "lon": "2.1", "population": "90000"}],
+        {"gondor": "GON"},
+        [region],
+        small=list,
+        districts=districts,
+    )
+    assert gazetteer.locate("Orcs attacked Minas Tirith.", 5, set()) is not None
+    assert reads == [], "the district table was read for a bare city"
+    found = gazetteer.locate("Orcs raided Harlond village (Osgiliath, Anorien).", 5, set())
+    assert reads == ["areas"] and found is not None and found.name == "Osgiliath", found

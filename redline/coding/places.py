@@ -97,6 +97,8 @@ _LETTERS = str.maketrans(
 
 def fold(name: str) -> str:
     """A name without accents: "Nîmes" -> "Nimes", "Neulußheim" -> "Neulussheim"."""
+    if name.isascii():
+        return name  # most names: the gazetteer folds some 350,000 on loading
     return (
         unicodedata.normalize("NFKD", name.translate(_LETTERS)).encode("ascii", "ignore").decode()
     )
@@ -143,12 +145,19 @@ def place_key(name: str) -> str:
     """
     # An apostrophe or ayn joins a word ("Boqe'e", "Ta'izz"): dropped, not read as a space.
     # Curly apostrophes and ayns first, since folding to ASCII would drop them unseen.
-    folded = fold(re.sub(r"[’‘ʻʼ`]", "'", name)).lower()
-    folded = re.sub(r"\b[ld]'(?=[a-z])", "", folded).replace("'", "")  # "de l'Oudalan"
+    folded = fold(name if name.isascii() else _AYNS.sub("'", name)).lower()
+    if "'" in folded:
+        folded = _ELISION.sub("", folded).replace("'", "")  # "de l'Oudalan"
     # GeoNames writes "ä" as "ae" ("Vaesternorrland"), reports as "a" ("Vasternorrland").
-    folded = re.sub(r"([aou])e+", r"\1", folded)
-    words = re.sub(r"[^a-z]+", " ", folded).split()
+    folded = _AE.sub(r"\1", folded)
+    words = _NOT_LETTERS.sub(" ", folded).split()
     return " ".join(w for w in words if w not in _GENERIC) or " ".join(words)
+
+
+_AYNS = re.compile(r"[’‘ʻʼ`]")
+_ELISION = re.compile(r"\b[ld]'(?=[a-z])")
+_AE = re.compile(r"([aou])e+")
+_NOT_LETTERS = re.compile(r"[^a-z]+")
 
 
 def sound(name: str) -> str:
@@ -293,8 +302,8 @@ class Gazetteer:
         cities: Iterable[dict[str, str]],
         countries: dict[str, str],
         regions: Iterable[dict[str, str]] = (),
-        small: Callable[[], tuple[Iterable[dict[str, str]], Iterable[dict[str, str]]]]
-        | None = None,
+        small: Callable[[], Iterable[dict[str, str]]] | None = None,
+        districts: Callable[[], Iterable[dict[str, str]]] | None = None,
     ) -> None:
         self.sites: dict[str, dict[str, str]] = {}
         for site in sites:
@@ -343,12 +352,15 @@ class Gazetteer:
                     self._region_skeletons.setdefault(skeleton(key), []).append(region)
         self.countries = countries
         self._small = small
+        self._districts = districts
+        self._districts_read = False
         self._towns: dict[str, list[City]] | None = None
         self._town_aliases: dict[str, list[City]] = {}
         self._in_region: dict[tuple[str, str], list[City]] = {}
         self._sounds: dict[tuple[str, str], dict[str, list[City]]] = {}
-        self._district_points: dict[tuple[str, str], list[City]] = {}
         self._district_keys: dict[str, list[City]] = {}
+        """District and area points by name key; a name's few namesakes are filtered by
+        country where needed (one index: 137,000 areas make a second one cost 20 MB)."""
         self._located = re.compile(_PREPOSITION + _NAME)
         self._longest_country = max((len(n.split()) for n in countries), default=0)
 
@@ -376,10 +388,8 @@ class Gazetteer:
             with_aliases(table("admin1.csv.gz"), aliases, "admin1_aliases.csv"),
             # An administrative area's centroid comes before the mean point of a district's
             # towns: it is where the area is, not where its few listed towns happen to be.
-            small=lambda: (
-                table("towns.csv.gz"),
-                itertools.chain(table("areas.csv.gz"), table("admin2.csv.gz")),
-            ),
+            small=lambda: table("towns.csv.gz"),
+            districts=lambda: itertools.chain(table("areas.csv.gz"), table("admin2.csv.gz")),
         )
 
     def towns(self) -> dict[str, list[City]]:
@@ -391,7 +401,7 @@ class Gazetteer:
         if self._towns is None:
             self._towns = {}
             if self._small is not None:
-                towns, districts = self._small()
+                towns = self._small()
                 # A city is filed under its name and its accent-free name: count it once.
                 unique = {id(c): c for group in self.cities.values() for c in group}
                 for city in unique.values():
@@ -404,21 +414,26 @@ class Gazetteer:
                         self._towns.setdefault(plain, []).append(town)
                     for name in filter(None, (row.get("aliases") or "").split("|")):
                         self._town_aliases.setdefault(name, []).append(town)
-                for row in districts:
-                    point = Area(
-                        name=row["name"],
-                        country=sys.intern(row["country"]),
-                        admin1=sys.intern(row["admin1"]),
-                        admin2=row["name"],
-                        lat=float(row["lat"]),
-                        lon=float(row["lon"]),
-                        population=int(row.get("places") or 0),
-                        near=tuple(sys.intern(n) for n in (row.get("near") or "").split("|") if n),
-                    )
-                    key = (point.country, place_key(point.name))
-                    self._district_points.setdefault(key, []).append(point)
-                    self._district_keys.setdefault(key[1], []).append(point)
         return self._towns
+
+    def _district_points(self, key: str) -> list[City]:
+        """The district and area points whose name key is ``key``; the table (137,000 areas)
+        is read on first need, which only places written with their district have."""
+        if not self._districts_read:
+            self._districts_read = True
+            for row in self._districts() if self._districts is not None else ():
+                point = Area(
+                    name=row["name"],
+                    country=sys.intern(row["country"]),
+                    admin1=sys.intern(row["admin1"]),
+                    admin2=row["name"],
+                    lat=float(row["lat"]),
+                    lon=float(row["lon"]),
+                    population=int(row.get("places") or 0),
+                    near=tuple(sys.intern(n) for n in (row.get("near") or "").split("|") if n),
+                )
+                self._district_keys.setdefault(place_key(point.name), []).append(point)
+        return self._district_keys.get(key, [])
 
     def _town(
         self, names: Sequence[str], regions: Sequence[Region], district: str, country: str = ""
@@ -485,15 +500,16 @@ class Gazetteer:
 
     def _points(self, key: str, countries: AbstractSet[str]) -> list[City]:
         """District points called ``key`` in any of ``countries``."""
-        self.towns()
-        return [p for c in sorted(countries) for p in self._district_points.get((c, key), [])]
+        points = self._district_points(key)
+        return [p for c in sorted(countries) for p in points if p.country == c]
 
     def _district(self, name: str, regions: Sequence[Region]) -> City | None:
         """The centre of the area called ``name`` inside ``regions``; one that may lie in a
         region next to its own counts as in the one the text names."""
-        self.towns()
         for region in regions:
-            points = self._district_points.get((region.country, place_key(name)), [])
+            points = [
+                p for p in self._district_points(place_key(name)) if p.country == region.country
+            ]
             for point in points:
                 if point.admin1 == region.name:
                     return point
@@ -512,8 +528,7 @@ class Gazetteer:
         (a hinted one first): "(Achham district)" is in Nepal's Sudurpashchim. An area known
         only by its centre counts only ``within`` the (country, region) pairs given, if any
         are: see ``_areas_within``."""
-        self.towns()
-        points = self._district_keys.get(place_key(name), [])
+        points = self._district_points(place_key(name))
         if within is not None:
             points = [
                 p
@@ -1037,7 +1052,10 @@ class Gazetteer:
         hints = set(hints) | self.named_countries(text)
         found = self.find(text, hints)
         settled = {f.place.country for f in found if f.place.country} - hints
-        if settled:
+        if settled and any(
+            not any(f.start <= m.start(1) < f.end for f in found)
+            for m in self._located.finditer(text)
+        ):
             # Only names the first reading left unread are read again: a country settled
             # by a city must not turn that city's name into its region ("in Kiev").
             # Nor is a name cut short read again: "Ronda Litoral ... in Barcelona" is no
