@@ -577,6 +577,7 @@ def test_coding_places_a_bare_town_is_the_namesake_in_a_region_the_story_named(
         ("Tāʻizz", "Ta'izz"),
         ("Kitaf wa Al Boqe'e", "Kitaf wa Al Boqee"),
         ("Province de l'Oudalan", "Oudalan"),
+        ("Az Za`ayin", "Az̧ Z̧a‘āyin"),
     ],
 )
 def test_coding_places_apostrophes_ayns_and_elisions_do_not_split_a_key(

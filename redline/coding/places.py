@@ -145,7 +145,7 @@ def place_key(name: str) -> str:
     """
     # An apostrophe or ayn joins a word ("Boqe'e", "Ta'izz"): dropped, not read as a space.
     # Curly apostrophes and ayns first, since folding to ASCII would drop them unseen.
-    folded = fold(name if name.isascii() else _AYNS.sub("'", name)).lower()
+    folded = fold(_AYNS.sub("'", name)).lower()
     if "'" in folded:
         folded = _ELISION.sub("", folded).replace("'", "")  # "de l'Oudalan"
     # GeoNames writes "ä" as "ae" ("Vaesternorrland"), reports as "a" ("Vasternorrland").
