@@ -406,6 +406,14 @@ class RuleCoder:
         story = self._story(article)
         if story.when is None:
             story.when = _earlier_time(article.text, story.seen, sentence.start, published, basis)
+        if story.scene is None and sentence.start > story.seen:
+            # A sentence that is never parsed (no trigger word) still sets the scene: "...
+            # tried to cross the river near Bilohorivka, Luhansk region. Ukrainian forces
+            # destroyed 80 vehicles."
+            window = article.text[max(story.seen, sentence.start - 2000) : sentence.start]
+            earlier = self.gazetteer.places(window, story.countries, story.regions)
+            if earlier:
+                story.scene = min(earlier, key=lambda f: (f.tier, f.place.precision or 3))
         story.seen = max(story.seen, sentence.end)
         since = story.when.value if story.when and story.when.precision == "day" else None
         expressions = find_dates(doc.text, published, since)

@@ -99,8 +99,8 @@ class TextCoder:
 
 _PURPOSE = re.compile(
     r"\b(?:against|in support of|to support|support for|in solidarity with|in opposition to|"
-    r"over|to (?:denounce|condemn|protest|demand|call for|mark|commemorate)|denouncing|"
-    r"condemning|demanding|calling for|for justice for)\b",
+    r"over|to (?:denounce|condemn|protest|demand|call for|mark|commemorate|oppose)|denouncing|"
+    r"condemning|demanding|calling for|for justice for|opposing)\b",
     re.I,
 )
 """Words that put what follows a protest as its cause, not as an event beside it."""
