@@ -21,7 +21,7 @@ from redline.coding.mappings import PENTACLASS, acled, lookup, pentaclass, table
 from redline.coding.phoenix import parse, parse_agents, to_csv_rows
 from redline.evaluate.coder import Coded, main_event
 from redline.evaluate.metrics import accuracy, macro_f1, per_class, span_f1, weighted_f1
-from redline.model import EVENT_TYPES, EventCandidate, EventDate, Evidence, Realis
+from redline.model import EVENT_TYPES, Event, EventCandidate, EventDate, Evidence, Realis
 
 DATA = Path(os.environ.get("REDLINE_EVAL_DATA", Path(__file__).parents[2] / "shared" / "data"))
 needs_data = pytest.mark.skipif(
@@ -198,6 +198,21 @@ def test_evaluate_main_event_is_the_protest_not_what_it_is_about() -> None:
     invasion = _candidate(text, "ASSAULT", "invasion", day, "2 April 2022")
     chosen = main_event(Coded(text, (), (rally, invasion)), prefer="hostile")
     assert chosen is rally, "the invasion a rally supports was scored as the note's event"
+    # A rally whose organisers did not resolve is still the note's event, over the invasion
+    # it supports, even though only the invasion became an event.
+    resolved = Event(
+        id="e",
+        article_id="a",
+        date=invasion.date,
+        event_type="ASSAULT",
+        mode=None,
+        realis=Realis.ASSERTED,
+        source=(),
+        target=(),
+        evidence=invasion.evidence,
+        coder="test",
+    )
+    assert main_event(Coded(text, (resolved,), (rally, invasion)), prefer="hostile") is rally
     # Violence after the protest with no word of cause between them is still preferred.
     text = "On 2 April 2022, people gathered in Yakutsk and police beat them."
     rally = _candidate(text, "PROTEST", "gathered", day, "2 April 2022")

@@ -129,7 +129,10 @@ def main_event(coded: Coded, *, prefer: str = "first") -> Event | EventCandidate
         written = [(coded.text.find(i.date.raw), i.date.value) for i in pool if i.date.raw]
         lead = min((w for w in written if w[0] >= 0), default=(0, None))[1]
 
-    protests = [(i.evidence.start, offset(i)) for i in pool if i.event_type == "PROTEST"]
+    # A protest counts even where its actors did not resolve ("the Communist Party ...
+    # organized a motor rally in support of the invasion"): it still says what the rest is.
+    everything: list[Event | EventCandidate] = [*coded.events, *coded.candidates]
+    protests = [(i.evidence.start, offset(i)) for i in everything if i.event_type == "PROTEST"]
 
     def topic(item: Event | EventCandidate) -> bool:
         """Whether the item is what a protest before it in its sentence is about ("rallied
@@ -141,6 +144,11 @@ def main_event(coded: Coded, *, prefer: str = "first") -> Event | EventCandidate
             and _PURPOSE.search(coded.text, before, at) is not None
             for start, before in protests
         )
+
+    if prefer == "hostile" and coded.events and all(topic(e) for e in coded.events):
+        # Every resolved event is what a protest is about: the protest, unresolved, is the
+        # text's event.
+        pool = [c for c in coded.candidates if not topic(c)] or pool
 
     def rank(item: Event | EventCandidate) -> tuple[float, ...]:
         factual = item.realis in _FACTUAL
