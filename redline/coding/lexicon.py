@@ -134,6 +134,7 @@ _IRREGULAR = {
     "see": ("saw", "seen"),
     "find": ("found",),
     "shoot": ("shot",),
+    "burn": ("burnt",),
     "fight": ("fought",),
     "take": ("took", "taken"),
     "send": ("sent",),
