@@ -618,3 +618,22 @@ def test_coding_places_the_district_table_is_read_only_when_a_place_needs_it() -
     assert reads == [], "the district table was read for a bare city"
     found = gazetteer.locate("Orcs raided Harlond village (Osgiliath, Anorien).", 5, set())
     assert reads == ["areas"] and found is not None and found.name == "Osgiliath", found
+
+
+def test_coding_places_saints_residents_and_a_large_city_alone_in_brackets(
+    gazetteer: Gazetteer,
+) -> None:
+    assert place(gazetteer, "People took to the streets in St. Leon-Rot on Monday.")[1:] == (
+        "DEU",
+        1,
+    )
+    found = gazetteer.locate("Police searched the garage of a resident of Kalynivka.", 5, {"UKR"})
+    assert found is not None and found.country == "UKR", found
+    found = gazetteer.locate("Nurses picketed at the medical center (Chungju).", 5, set())
+    assert found is not None and (found.country, found.precision) == ("KOR", 1), found
+    # After a place kind the bracket is the region of the place before it, not a city.
+    found = gazetteer.locate("A man was shot in Pitangueiras municipality (Sao Paulo).", 5, set())
+    assert found is not None and found.name != "São Paulo", found
+    # Nor after a name: "Tres Arroyos (Buenos Aires)" is a town in the province.
+    found = gazetteer.locate("Drivers blocked roads in Tres Arroyos (Buenos Aires).", 5, set())
+    assert found is not None and found.name == "Tres Arroyos", found

@@ -46,7 +46,7 @@ _PREPOSITION = (
     r"\b(?i:in|near|at|outside|around|from|into|across|through|throughout|inside|along|"
     r"between|on the outskirts of|in front of|north of|south of|east of|west of|"
     r"(?:district|area|suburbs?|outskirts|province|region|city|town|village|port|residents|"
-    r"inhabitants|people|neighbou?rhood|countryside) of)\s+(?:the\s+)?"
+    r"inhabitants|people|neighbou?rhood|countryside|resident) of)\s+(?:the\s+)?"
     # "in eastern Gaza City", "in Yemen's Marib province": the place is the name after these.
     r"(?:(?:north|south|east|west)(?:ern|-?east(?:ern)?|-?west(?:ern)?)?\s+|central\s+)?"
     r"(?:[A-Z][a-z]+(?:\s[A-Z][a-z]+)?['’]s\s+)?"
@@ -55,7 +55,7 @@ _JOIN = (
     r"(?:al-|el-|(?:an der|am|de|del|de la|de los|de las|da|do|dos|das|du|des|di|sur|upon|y|la|"
     r"of|ez|ad|al|el|as|ar|an|e)\s)?"
 )
-_NAME = r"([A-Z][\w'’-]+(?:\s" + _JOIN + r"[A-Z][\w'’-]+){0,2})"
+_NAME = r"((?:St\.\s|Ste\.\s)?[A-Z][\w'’-]+(?:\s" + _JOIN + r"[A-Z][\w'’-]+){0,2})"
 """A place name: up to three capitalised words, joined as place names are ("Krems an der
 Donau", "Pazos de Borben", "Guadalupe y Calvo")."""
 _DIRECTION = re.compile(
@@ -257,13 +257,14 @@ class Region:
         )
 
 
-_KIND = (
-    r"\s+(?:villages?|towns?|(?:city|town) cent(?:er|re)|city|districts?|sub-?county|areas?|"
+_KIND_WORDS = (
+    r"villages?|towns?|(?:city|town) cent(?:er|re)|city|districts?|sub-?county|areas?|"
     r"township|camp|neighbou?rhood|(?:territorial )?community|corregimiento|territory|"
     r"market|locality|region|province|county|municipality|governorate|commune|upazila|"
     r"tehsil|taluka|woreda|sub-?district|ward|suburb|settlement|hamlet|(?:mining )?site|"
-    r"front|checkpoint|junction|bazaar|airport|(?:police )?station)"
+    r"front|checkpoint|junction|bazaar|airport|(?:police )?station"
 )
+_KIND = r"\s+(?:" + _KIND_WORDS + ")"
 _DESCRIPTOR = f"(?:{_KIND})?"
 _CODED = re.compile(r"\s*[(\[]coded (?:as|to) [^)\]]*[)\]]", re.I)
 _CODED_TO = re.compile(
@@ -276,8 +277,13 @@ _PAREN = re.compile(_WRITTEN + _DESCRIPTOR + r"\s*\(([A-Z][^()]{1,90})\)")
 """ACLED-style places: "Minakulu sub-county (Oyam, Northern)", "Concepcion (Tucuman)"."""
 _QUALIFIED = re.compile(_WRITTEN + _DESCRIPTOR + r",\s+" + _WRITTEN)
 """A place and the region or country it lies in: "Los Angeles, Veracruz"."""
+_PLAIN_WORD = r"(?<![\w'’.-])(?!(?:" + _KIND_WORDS + r")\b)[a-z0-9][\w'’-]* "
+"""A word written in lower case (or a number) just before a bracket, and no place kind:
+"center (Chungju)", not "Pitangueiras municipality (Sao Paulo)"."""
+_BRACKETED_CITY = re.compile(_PLAIN_WORD + r"\(([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2})\)")
+"""A city alone in brackets after words that are no place: "at the medical center (Chungju)"."""
 _QUARTER = re.compile(
-    r"(?<=[a-z0-9] )\(([A-Z][\w'’.]*(?: [A-Z][\w'’.]*)*?)(?: City)? - [A-Z][^()]*\)"
+    _PLAIN_WORD + r"\(([A-Z][\w'’.]*(?: [A-Z][\w'’.]*)*?)(?: City)? - [A-Z][^()]*\)"
 )
 """A city and its quarter in brackets, after words that are no place: "(Seoul City - Jung)"."""
 _NEXT = re.compile(r"(?:,\s+|\s*\()" + _WRITTEN)
@@ -845,6 +851,15 @@ class Gazetteer:
                     Found(dateline.start(1), dateline.end(1), city.place(dateline.group(0).strip()))
                 )
         found += [f for f in self._qualified(text, hints) if not _inside(f, found)]
+        for match in _BRACKETED_CITY.finditer(text):
+            # Only a large city: a bracket after plain words holds acronyms and asides too.
+            city = self._city(match.group(1), hints)
+            if (
+                city is not None
+                and city.population >= 100_000
+                and not _inside(Found(match.start(1), 0, city.place("")), found)
+            ):
+                found.append(Found(match.start(1), match.end(1), city.place(match.group(0)), 0))
         for match in _QUARTER.finditer(text):
             # "in front of the presidential office (Seoul City - Yongsan)": a city's quarter.
             city = self._city(match.group(1), hints) or self._city(f"{match.group(1)} City", hints)
@@ -1023,7 +1038,7 @@ class Gazetteer:
                 inner = [
                     f
                     for f in self.find(reading, hints | countries)
-                    if f.start >= len("in ")
+                    if len("in ") <= f.start < len("in ") + len(clause)
                     and fits(f.place)
                     and not re.match(r"[ -]+[A-Z]", reading[f.end :])
                 ]
