@@ -637,3 +637,11 @@ def test_coding_places_saints_residents_and_a_large_city_alone_in_brackets(
     # Nor after a name: "Tres Arroyos (Buenos Aires)" is a town in the province.
     found = gazetteer.locate("Drivers blocked roads in Tres Arroyos (Buenos Aires).", 5, set())
     assert found is not None and found.name == "Tres Arroyos", found
+
+
+def test_coding_places_regions_alike_with_nothing_to_settle_them_go_to_the_larger(
+    gazetteer: Gazetteer,
+) -> None:
+    # Sri Lanka, Uganda and American Samoa each have a "Western" region; Colombo's is largest.
+    found = gazetteer.locate("People protested in Orugodawatta (Orugodawatta, Western).", 5, set())
+    assert found is not None and found.country == "LKA", found

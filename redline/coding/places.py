@@ -329,9 +329,10 @@ class Gazetteer:
         self.city_aliases: dict[str, list[City]] = {}
         self.districts: dict[str, list[City]] = {}
         self._sizes: Counter[tuple[str, str]] = Counter()
+        """The people in each (country, region)'s cities, to choose among regions alike."""
         for row in cities:
             city = City.from_row(row)
-            self._sizes[(city.country, city.admin1)] += 1
+            self._sizes[(city.country, city.admin1)] += city.population
             self.cities.setdefault(city.name, []).append(city)
             if (plain := fold(city.name)) != city.name:
                 # "Nimes" for "Nîmes", "Thessaloniki" for "Thessaloníki".
@@ -783,8 +784,8 @@ class Gazetteer:
                         ]
                     }
                     regions = [r for r in regions if (r.country, r.name) in holding] or sorted(
-                        # Nothing the note names settles it: the region with more places,
-                        # Sri Lanka's Western province rather than American Samoa's.
+                        # Nothing the note names settles it: the region whose cities hold
+                        # more people, Sri Lanka's Western province rather than Uganda's.
                         regions,
                         key=lambda r: (r.country not in hints, -self._sizes[(r.country, r.name)]),
                     )
