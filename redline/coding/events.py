@@ -262,6 +262,12 @@ def _earlier_time(
     return None
 
 
+def _surest(places: Sequence[Found]) -> Found:
+    """The place a story goes on at: a site or a place written with its region before a
+    bare name, a town before a region or country."""
+    return min(places, key=lambda f: (f.tier, f.place.precision or 3))
+
+
 class _Story:
     """An article's countries and regions (they settle ambiguous place names), last place
     and last time."""
@@ -413,7 +419,7 @@ class RuleCoder:
             window = article.text[max(story.seen, sentence.start - 2000) : sentence.start]
             earlier = self.gazetteer.places(window, story.countries, story.regions)
             if earlier:
-                story.scene = min(earlier, key=lambda f: (f.tier, f.place.precision or 3))
+                story.scene = _surest(earlier)
         story.seen = max(story.seen, sentence.end)
         since = story.when.value if story.when and story.when.precision == "day" else None
         expressions = find_dates(doc.text, published, since)
@@ -424,7 +430,7 @@ class RuleCoder:
             if f.tier <= 0 and f.place.country and f.place.admin1
         }
         if places:
-            story.scene = min(places, key=lambda f: (f.tier, f.place.precision or 3))
+            story.scene = _surest(places)
         elif story.scene is not None:
             # A sentence that names no place goes on where the story last was.
             places = [story.scene]

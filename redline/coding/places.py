@@ -851,20 +851,20 @@ class Gazetteer:
                 found.append(
                     Found(dateline.start(1), dateline.end(1), city.place(dateline.group(0).strip()))
                 )
-        found += [f for f in self._qualified(text, hints) if not _inside(f, found)]
+        found += [f for f in self._qualified(text, hints) if not _inside(f.start, found)]
         for match in _BRACKETED_CITY.finditer(text):
             # Only a large city: a bracket after plain words holds acronyms and asides too.
             city = self._city(match.group(1), hints)
             if (
                 city is not None
                 and city.population >= 100_000
-                and not _inside(Found(match.start(1), 0, city.place("")), found)
+                and not _inside(match.start(1), found)
             ):
                 found.append(Found(match.start(1), match.end(1), city.place(match.group(0)), 0))
         for match in _QUARTER.finditer(text):
             # "in front of the presidential office (Seoul City - Yongsan)": a city's quarter.
             city = self._city(match.group(1), hints) or self._city(f"{match.group(1)} City", hints)
-            if city is not None and not _inside(Found(match.start(1), 0, city.place("")), found):
+            if city is not None and not _inside(match.start(1), found):
                 found.append(Found(match.start(1), match.end(1), city.place(match.group(0)), 0))
         for match in _DIRECTION.finditer(text):
             country = self.countries.get(match.group(2).lower())
@@ -886,7 +886,7 @@ class Gazetteer:
         for match, lone in sorted(named, key=lambda pair: pair[0].start(1)):
             name = match.group(1)
             start = match.start(1)
-            if any(f.start <= start < f.end for f in found):
+            if _inside(start, found):
                 continue
             words = name.split()
             for size in range(len(words), 0, -1):
@@ -1030,8 +1030,7 @@ class Gazetteer:
             clause = text[match.end() : end].strip()
             if not clause or re.search(r"\bevents?$", clause):
                 continue  # "(fatalities coded to Novotroitske event)": another event's place
-            # Read as "in <clause>" so that a bare name counts as a place; offsets shift back.
-            shift = match.end() - len("in ")
+            # Read as "in <clause>" so that a bare name counts as a place.
             readings = [f"in {clause} ({r})" for _, r in regions if not re.search("[(,]", clause)]
             best = None
             for reading in [*readings, f"in {clause}"]:
@@ -1041,14 +1040,14 @@ class Gazetteer:
                     for f in self.find(reading, hints | countries)
                     if len("in ") <= f.start < len("in ") + len(clause)
                     and fits(f.place)
-                    and not re.match(r"[ -]+[A-Z]", reading[f.end :])
+                    and not _cut_short(reading, f.end)
                 ]
                 best = self.pick(inner, len("in "))
                 if best is not None:
                     break
             if best is None:
                 continue
-            return Found(match.end(), shift + len("in ") + len(clause), best, -1)
+            return Found(match.end(), match.end() + len(clause), best, -1)
         return None
 
     def places(
@@ -1068,10 +1067,7 @@ class Gazetteer:
         hints = set(hints) | self.named_countries(text)
         found = self.find(text, hints)
         settled = {f.place.country for f in found if f.place.country} - hints
-        if settled and any(
-            not any(f.start <= m.start(1) < f.end for f in found)
-            for m in self._located.finditer(text)
-        ):
+        if settled and any(not _inside(m.start(1), found) for m in self._located.finditer(text)):
             # Only names the first reading left unread are read again: a country settled
             # by a city must not turn that city's name into its region ("in Kiev").
             # Nor is a name cut short read again: "Ronda Litoral ... in Barcelona" is no
@@ -1079,7 +1075,7 @@ class Gazetteer:
             again = [
                 f
                 for f in self.find(text, hints | settled)
-                if not _inside(f, found) and not re.match(r"[ -]+[A-Z]", text[f.end :])
+                if not _inside(f.start, found) and not _cut_short(text, f.end)
             ]
             found = sorted([*found, *again], key=_start)
         if regions:
@@ -1092,11 +1088,12 @@ class Gazetteer:
         if found.tier < 1 or place.precision != 1 or (place.country, place.admin1) in regions:
             return found
         written = place.raw or ""
+        towns = self.towns()
         namesakes = [
             *self.cities.get(written, []),
             *self.cities.get(fold(written), []),
-            *self.towns().get(written, []),
-            *self.towns().get(fold(written), []),
+            *towns.get(written, []),
+            *towns.get(fold(written), []),
         ]
         near = [c for c in namesakes if (c.country, c.admin1) in regions]
         if not near:
@@ -1180,8 +1177,18 @@ def with_aliases(regions: Iterable[dict[str, str]], text: str, where: str) -> li
     return rows
 
 
-def _inside(found: Found, others: Sequence[Found]) -> bool:
-    return any(o.start <= found.start < o.end for o in others)
+def _inside(start: int, others: Sequence[Found]) -> bool:
+    """Whether offset ``start`` lies in a place already found."""
+    return any(o.start <= start < o.end for o in others)
+
+
+def _cut_short(text: str, end: int) -> bool:
+    """Whether a name read up to ``end`` goes on in more capitalised words ("Ronda Litoral",
+    "National Resistance Forces"): the reading is a piece of a longer name."""
+    return _LONGER.match(text, end) is not None
+
+
+_LONGER = re.compile(r"[ -]+[A-Z]")
 
 
 def _start(found: Found) -> int:
