@@ -645,3 +645,74 @@ def test_coding_places_regions_alike_with_nothing_to_settle_them_go_to_the_large
     # Sri Lanka, Uganda and American Samoa each have a "Western" region; Colombo's is largest.
     found = gazetteer.locate("People protested in Orugodawatta (Orugodawatta, Western).", 5, set())
     assert found is not None and found.country == "LKA", found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A name a note calls a city, wherever it stands, and its other spellings.
+        ("Students protested at Nilkhet intersection, Dhaka city, on Sunday.", ("BGD", 1)),
+        ("A man was killed in Speney Adda of Herat city.", ("AFG", 1)),
+        ("Graduates demonstrated in Nassriya city.", ("IRQ", 1)),
+        # "Amara" is a Romanian town's own name and Al-Amarah's other one: a city is meant.
+        ("A civilian was shot in the Moallemeen neighborhood of Amara city.", ("IRQ", 1)),
+        # A direction before a name that is no name with it.
+        ("Union members rallied in Northern Nicosia.", ("CYP", 1)),
+        ("Fighting went on in Northern Ireland.", ("GBR", 3)),
+        ("Troops moved into Northern Iraq.", ("IRQ", 2)),
+        # Galician names begin with an article.
+        ("Citizens protested in A Coruna.", ("ESP", 1)),
+        # "the state of" calls what follows a region, even a country's name.
+        ("Two women were kidnapped in the state of Colima.", ("MEX", 3)),
+    ],
+)
+def test_coding_places_city_words_directions_and_states(
+    gazetteer: Gazetteer, sentence: str, expected: tuple[str, int]
+) -> None:
+    found = gazetteer.locate(sentence, 5, set())
+    assert found is not None and (found.country, found.precision) == expected, found
+
+
+def test_coding_places_the_state_of_a_countrys_name_is_the_state(gazetteer: Gazetteer) -> None:
+    found = gazetteer.locate("Mothers protested at the office of the State of Mexico.", 5, set())
+    assert found is not None and found.admin1 is not None, "the State of Mexico read as Mexico"
+
+
+def test_coding_places_a_bare_town_of_one_country_comes_after_a_city(
+    gazetteer: Gazetteer,
+) -> None:
+    # Two French towns are called Rabastens: the country is sure, the larger is likelier.
+    found = gazetteer.locate("Nearly 300 people demonstrated in Rabastens.", 5, set())
+    assert found is not None and found.country == "FRA", found
+    # A small town written bare is the weakest reading: the city beside it wins.
+    found = gazetteer.locate("Women rallied outside Holyrood in Edinburgh.", 8, set())
+    assert found is not None and found.name == "Edinburgh", found
+
+
+def test_coding_places_a_dateline_is_where_the_reporter_is(gazetteer: Gazetteer) -> None:
+    text = (
+        "ISTANBUL — Turkey said 33 soldiers were killed in an air strike in the "
+        "northwestern province of Idlib on Thursday."
+    )
+    found = gazetteer.locate(text, text.index("killed"), set())
+    assert found is not None and found.country == "SYR", "the dateline beat the place named"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A building of the town: "the prison of Valence", not the prison's owner.
+        ("Guards blocked the access to the prison of Valence on Monday.", ("FRA", 1)),
+        ("A man was killed in the village of Haji Aziz of PD5 Kandahar city.", ("AFG", 1)),
+        # What missiles fly over, and a region a shot lands on.
+        ("Ukrainian forces shot down 3 missiles over Zaporizhia.", ("UKR", 3)),
+        ("The navy fired five shots on Odesa region.", ("UKR", 3)),
+        # A short region name no town has.
+        ("Soldiers destroyed a hideout in the desert in Anbar.", ("IRQ", 3)),
+    ],
+)
+def test_coding_places_buildings_of_towns_and_what_attacks_reach(
+    gazetteer: Gazetteer, sentence: str, expected: tuple[str, int]
+) -> None:
+    found = gazetteer.locate(sentence, 5, set())
+    assert found is not None and (found.country, found.precision) == expected, found

@@ -218,3 +218,12 @@ def test_evaluate_main_event_is_the_protest_not_what_it_is_about() -> None:
     rally = _candidate(text, "PROTEST", "gathered", day, "2 April 2022")
     beating = _candidate(text, "ASSAULT", "beat", day, "2 April 2022")
     assert main_event(Coded(text, (), (rally, beating)), prefer="hostile") is beating
+
+
+def test_evaluate_main_event_a_purpose_word_that_is_the_trigger_is_a_topic() -> None:
+    text = "On 8 May 2022, members staged a demonstration in Nusaybin to oppose the operation."
+    day = date(2022, 5, 8)
+    protest = _candidate(text, "PROTEST", "demonstration", day, "8 May 2022")
+    oppose = _candidate(text, "REJECT", "oppose", day, "8 May 2022")
+    chosen = main_event(Coded(text, (), (protest, oppose)), prefer="hostile")
+    assert chosen is protest, "'to oppose', the protest's purpose, was scored as the event"

@@ -264,8 +264,10 @@ def _earlier_time(
 
 def _surest(places: Sequence[Found]) -> Found:
     """The place a story goes on at: a site or a place written with its region before a
-    bare name, a town before a region or country."""
-    return min(places, key=lambda f: (f.tier, f.place.precision or 3))
+    bare name, a town before a region or country. A dateline counts as a town here: a
+    sentence that names no place is more often about the reporter's city than the one a
+    sentence before named ("TEHRAN — ... killed in Baghdad. The council met.")."""
+    return min(places, key=lambda f: (min(f.tier, 1), f.place.precision or 3))
 
 
 class _Story:

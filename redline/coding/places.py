@@ -46,7 +46,11 @@ _PREPOSITION = (
     r"\b(?i:in|near|at|outside|around|from|into|across|through|throughout|inside|along|"
     r"between|on the outskirts of|in front of|north of|south of|east of|west of|"
     r"(?:district|area|suburbs?|outskirts|province|region|city|town|village|port|residents|"
-    r"inhabitants|people|neighbou?rhood|countryside|resident) of)\s+(?:the\s+)?"
+    r"inhabitants|people|neighbou?rhood|countryside|resident|state|municipality|governorate|"
+    r"department|commune|prefecture|desert) of|"
+    # "at the prison of Valence", "at the high school of Nogaro": a building of the town.
+    r"(?-i:(?:prison|hospital|school|university|town hall|city hall|courthouse|court|station|"
+    r"secretariat|mayor|governor|municipality) of))\s+(?:the\s+)?"
     # "in eastern Gaza City", "in Yemen's Marib province": the place is the name after these.
     r"(?:(?:north|south|east|west)(?:ern|-?east(?:ern)?|-?west(?:ern)?)?\s+|central\s+)?"
     r"(?:[A-Z][a-z]+(?:\s[A-Z][a-z]+)?['’]s\s+)?"
@@ -55,12 +59,14 @@ _JOIN = (
     r"(?:al-|el-|(?:an der|am|de|del|de la|de los|de las|da|do|dos|das|du|des|di|sur|upon|y|la|"
     r"of|ez|ad|al|el|as|ar|an|e)\s)?"
 )
-_NAME = r"((?:St\.\s|Ste\.\s)?[A-Z][\w'’-]+(?:\s" + _JOIN + r"[A-Z][\w'’-]+){0,2})"
+# "A Coruna", "O Porrino": Galician names begin with an article.
+_LEAD = r"(?:St\.\s|Ste\.\s|[AO]\s(?=[A-Z][a-z]))?"
+_NAME = r"(" + _LEAD + r"[A-Z][\w'’-]+(?:\s" + _JOIN + r"[A-Z][\w'’-]+){0,2})"
 """A place name: up to three capitalised words, joined as place names are ("Krems an der
 Donau", "Pazos de Borben", "Guadalupe y Calvo")."""
 _DIRECTION = re.compile(
-    r"\b(north|south|east|west|northern|southern|eastern|western|central|north-?eastern|"
-    r"north-?western|south-?eastern|south-?western)\s+([A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?)"
+    r"\b((?i:north|south|east|west|northern|southern|eastern|western|central|north-?eastern|"
+    r"north-?western|south-?eastern|south-?western))\s+([A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?)"
 )
 
 
@@ -185,7 +191,8 @@ class Found:
     end: int
     place: Place
     tier: int = 1
-    """0: a named site or a place written with its region; 1: a city or region; 2: a country."""
+    """0: a named site or a place written with its region; 1: a city or region; 2: a country
+    or a small town written bare."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,6 +372,7 @@ class Gazetteer:
         self._town_aliases: dict[str, list[City]] = {}
         self._in_region: dict[tuple[str, str], list[City]] = {}
         self._sounds: dict[tuple[str, str], dict[str, list[City]]] = {}
+        self._big_sounds: dict[str, list[tuple[str, City]]] | None = None
         self._district_keys: dict[str, list[City]] = {}
         """District and area points by name key; a name's few namesakes are filtered by
         country where needed (one index: 137,000 areas make a second one cost 20 MB)."""
@@ -499,9 +507,10 @@ class Gazetteer:
         hinted = [t for t in called if t.country in hints]
         if hinted:
             return max(hinted, key=lambda t: t.population)
-        # One town may have two rows, one spelt with its accents and one without ("Dömitz").
-        spots = {(t.country, round(t.lat, 1), round(t.lon, 1)) for t in called}
-        if len(spots) != 1 or name in self.city_aliases or name in self._town_aliases:
+        others = [*self.city_aliases.get(name, []), *self._town_aliases.get(name, [])]
+        # Towns of one name in one country ("Rabastens" in the Tarn, and another name of
+        # Rabastens-de-Bigorre): the country is sure, and the larger town the likelier.
+        if not called or len({t.country for t in [*called, *others]}) != 1:
             return None
         return max(called, key=lambda t: t.population)
 
@@ -652,6 +661,46 @@ class Gazetteer:
                 return top  # "Leca do Balio": a spelling no other place has
         return max(options, key=lambda c: c.population) if options else None
 
+    def _known(self, name: str) -> bool:
+        """Whether ``name`` is a country, region, city or site as written."""
+        return (
+            name.lower() in self.countries
+            or place_key(name) in self.regions
+            or name in self.cities
+            or name in self.city_aliases
+            or name.lower() in self.sites
+        )
+
+    def _largest(self, name: str, hints: AbstractSet[str]) -> City | None:
+        """The largest city called ``name`` by its name or another spelling, when it is a
+        city of 100,000 or more: what a note means by "Amara city" or "Herat city"."""
+        pool = [
+            *self.cities.get(name, []),
+            *self.cities.get(fold(name), []),
+            *self.city_aliases.get(name, []),
+        ]
+        if not pool and len(name) >= 5:
+            # "Nassriya city": a spelling no table has of a city the note calls one.
+            if self._big_sounds is None:
+                self._big_sounds = {}
+                for table in (self.cities, self.city_aliases):
+                    for written, cities in table.items():
+                        for city in cities:
+                            if city.population >= 100_000:
+                                entry = (fold(written).lower(), city)
+                                self._big_sounds.setdefault(sound(written), []).append(entry)
+            plain = fold(name).lower()
+            pool = [
+                city
+                for written, city in self._big_sounds.get(sound(name), [])
+                if SequenceMatcher(None, plain, written).ratio() >= 0.8
+            ]
+            if len({(c.country, c.name) for c in pool}) != 1:
+                return None
+        hinted = [c for c in pool if c.country in hints]
+        top = max(hinted or pool, key=lambda c: c.population, default=None)
+        return top if top is not None and top.population >= 100_000 else None
+
     def _seat(
         self, parts: Sequence[str], hints: set[str], regions: Sequence[Region], raw: str
     ) -> Place | None:
@@ -709,6 +758,12 @@ class Gazetteer:
                     continue  # an acronym list, "(FO, CGT, SUD)", not "(J&K)" or "(KPK)"
                 parts = [_bare(p) for p in parts]
                 whole = [*_before_dash(text, match.start(1)), name]
+                if pattern is _WITHIN and _CITY_WORD.match(text, match.end()):
+                    # "in the Moallemeen neighborhood of Amara city": a quarter of the city.
+                    city = self._largest(outer, hints)
+                    if city is not None:
+                        found.append(Found(match.start(1), match.end(1), city.place(outer), 0))
+                        continue
                 country = self.countries.get(outer.lower())
                 if country:
                     city = None
@@ -848,9 +903,9 @@ class Gazetteer:
             country = self.countries.get((dateline.group(2) or "").lower())
             city = self._city(name, hints | ({country} if country else set()))
             if city is not None:
-                found.append(
-                    Found(dateline.start(1), dateline.end(1), city.place(dateline.group(0).strip()))
-                )
+                # Where the reporter files from, the weakest reading of where it happened.
+                place = city.place(dateline.group(0).strip())
+                found.append(Found(dateline.start(1), dateline.end(1), place, 2))
         found += [f for f in self._qualified(text, hints) if not _inside(f.start, found)]
         for match in _BRACKETED_CITY.finditer(text):
             # Only a large city: a bracket after plain words holds acronyms and asides too.
@@ -866,9 +921,18 @@ class Gazetteer:
             city = self._city(match.group(1), hints) or self._city(f"{match.group(1)} City", hints)
             if city is not None and not _inside(match.start(1), found):
                 found.append(Found(match.start(1), match.end(1), city.place(match.group(0)), 0))
+        for match in _CITY_NAMED.finditer(text):
+            start, written = match.start(1), match.group(1)
+            city = self._largest(written, hints)
+            if city is None and " " in written:
+                # "PD5 Kandahar city": the city is the last word.
+                start, written = match.end(1) - len(written.split()[-1]), written.split()[-1]
+                city = self._largest(written, hints)
+            if city is not None and not _inside(start, found):
+                found.append(Found(start, start + len(written), city.place(written)))
         for match in _DIRECTION.finditer(text):
             country = self.countries.get(match.group(2).lower())
-            if country:
+            if country and not self._known(match.group(0)):  # "South Sudan", "North Korea"
                 found.append(
                     Found(
                         match.start(),
@@ -889,6 +953,17 @@ class Gazetteer:
             if _inside(start, found):
                 continue
             words = name.split()
+            rest = " ".join(words[1:])
+            if (
+                len(words) > 1
+                and words[0] in _COMPASS
+                and not self._known(name)
+                and (len(words) == 2 or self._known(rest))
+            ):
+                # "in Northern Nicosia", "in North Giza": the place is the name after the
+                # direction, unless the whole is a name ("Northern Ireland", "North Kivu").
+                start += len(words[0]) + 1
+                words = words[1:]
             for size in range(len(words), 0, -1):
                 # "into Baghdad's Green Zone": the place is Baghdad; but "in Iran's missile
                 # attack" is no place, so a possessive only ever names a city.
@@ -902,8 +977,12 @@ class Gazetteer:
                         found.append(Found(start, start + len(candidate), city.place(candidate)))
                         break
                     continue
+                called_region = _REGION_WORD.match(
+                    text, start + len(candidate)
+                ) or _REGION_BEFORE.search(text, max(0, start - 40), start)
                 country = self.countries.get(candidate.lower())
-                if country:
+                if country and not (called_region and self._called_region(candidate, hints)):
+                    # "the State of Mexico" is the state, "Mexico" the country.
                     found.append(
                         Found(
                             start,
@@ -918,8 +997,9 @@ class Gazetteer:
                         )
                     )
                     break
-                if _REGION_WORD.match(text, start + len(candidate)):
-                    # "in Dara governorate" is Syria's Daraa, not a Senegalese town called Dara.
+                if called_region:
+                    # "in Dara governorate" is Syria's Daraa, not a Senegalese town called Dara;
+                    # "in the state of Colima" is the state.
                     called = self._called_region(candidate, hints)
                     if called is not None:
                         found.append(
@@ -936,13 +1016,24 @@ class Gazetteer:
                     and len(place_key(candidate)) >= 4
                     and candidate not in self.cities
                     and (
-                        _REGION_WORD.match(text, start + len(candidate)) is not None
+                        called_region is not None
                         # "in Rural Damascus", "in Lower Shabelle": a long name only one
                         # country's region has needs no word to call it a region.
                         or (
-                            lone
-                            and len(place_key(candidate)) >= 8
-                            and not _THE.search(text, 0, start)
+                            not _THE.search(text, 0, start)
+                            and (
+                                len(place_key(candidate)) >= 8
+                                # "in Anbar", "over Zaporizhia": a short name is a region
+                                # only where no town has it but as a small town's other name.
+                                or (
+                                    len(place_key(candidate)) >= 5
+                                    and not self._is_town(candidate)
+                                    and all(
+                                        c.population < 20_000
+                                        for c in self.city_aliases.get(candidate, [])
+                                    )
+                                )
+                            )
                         )
                     )
                 )
@@ -960,6 +1051,9 @@ class Gazetteer:
                     )
                     break
                 city = self._city(candidate, hints)
+                if size == len(words) and _CITY_WORD.match(text, start + len(candidate)):
+                    # "in Amara city": the city, not a village spelt as it is written.
+                    city = self._largest(candidate, hints) or city
                 if city is not None and size < len(words) and city.country not in hints:
                     # "in Kani Masi town" is not Kani, Japan; "in Baghdad Governorate" is
                     # Baghdad, and a large city is likely the place ("in Mosul Old City").
@@ -967,8 +1061,13 @@ class Gazetteer:
                     if not generic and (city.population < 100_000 or not lone):
                         city = None
                 if city is None and lone and size == len(words) and not _THE.search(text, 0, start):
-                    # "in the Middle East" is no town; "in Dieulefit" is.
-                    city = self._lone_town(candidate, hints)
+                    # "in the Middle East" is no town; "in Dieulefit" is. A small town written
+                    # bare is the weakest reading: any city or region beside it comes first
+                    # ("outside Holyrood in Edinburgh").
+                    town = self._lone_town(candidate, hints)
+                    if town is not None:
+                        found.append(Found(start, start + len(candidate), town.place(candidate), 2))
+                        break
                 if city is not None:
                     found.append(Found(start, start + len(candidate), city.place(candidate)))
                     break
@@ -1141,11 +1240,25 @@ class Gazetteer:
 _STRUCK = re.compile(
     r"\b(?:shelled|bombed|bombarded|struck|attacked|raided|stormed|besieged|captured|"
     r"recaptured|liberated|(?:took|taken|regained|established|establish) control (?:of|over)|"
-    r"fired (?:on|upon))\s+(?:the\s+)?" + _NAME
+    r"fired (?:on|upon)|hit|over|on(?=\s+[A-Z][\w'’-]+\s+(?:region|oblast|province)\b))"
+    r"\s+(?:the\s+)?" + _NAME
 )
 """A place an attack is aimed at ("shelled Mariupol"): a known city, region or country only,
 since the object of an attack is as often its target group."""
 _THE = re.compile(r"\bthe\s+$", re.I)
+_COMPASS = frozenset(
+    {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western"}
+    | {"Central", "Upper", "Lower"}
+)
+_REGION_BEFORE = re.compile(
+    r"\b(?:state|province|governorate|region|department|oblast|prefecture) of\s+(?:the\s+)?$",
+    re.I,
+)
+"""Words that call the name after them a region: "in the state of Colima"."""
+_CITY_WORD = re.compile(r"\s+city\b")
+_CITY_NAMED = re.compile(r"(?<![\w'’-])([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)\s+city\b")
+"""A name a note calls a city, in lower case, wherever it stands: "Nilkhet intersection,
+Dhaka city", "in Speney Adda of Herat city"."""
 _REGION_WORD = re.compile(
     r"\s+(?:province|governorate|region|state|district|county|oblast|prefecture|department|"
     # "in Deir ez Zor countryside": the governorate's, as Syrian reports write it.

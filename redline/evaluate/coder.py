@@ -138,10 +138,12 @@ def main_event(coded: Coded, *, prefer: str = "first") -> Event | EventCandidate
         """Whether the item is what a protest before it in its sentence is about ("rallied
         in Kaluga in support of the invasion of Ukraine")."""
         at = offset(item)
+        # The trigger may be the purpose word itself ("staged a demonstration ... to oppose").
+        end = at + len((item.evidence.trigger or "").rsplit("@", 1)[0])
         return any(
             start == item.evidence.start
             and before < at
-            and _PURPOSE.search(coded.text, before, at) is not None
+            and _PURPOSE.search(coded.text, before, end) is not None
             for start, before in protests
         )
 
