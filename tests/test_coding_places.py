@@ -716,3 +716,30 @@ def test_coding_places_buildings_of_towns_and_what_attacks_reach(
 ) -> None:
     found = gazetteer.locate(sentence, 5, set())
     assert found is not None and (found.country, found.precision) == expected, found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "country"),
+    [
+        # Colombia and Venezuela each have a Bolivar: the town settles it.
+        ("A man was killed in Cerete (Bolivar).", "COL"),
+        # Ivory Coast's region Comoe, but Ouo and Burkina Faso's Comoe province.
+        ("Gunmen killed a man in the village of Kpala (Ouo, Comoe).", "BFA"),
+        # A region named by a direction alone is read where the town is.
+        ("Party members rallied in Hamrun (Southern).", "MLT"),
+        ("Workers protested in As Sidrah (Sirt, West).", "LBY"),
+        # A province that is also a Philippine city's name.
+        ("Parents protested in Algeciras (Cadiz).", "ESP"),
+        # Districts of Burkina Faso, not Senegal's town of Soum.
+        ("Militants killed a captive in Belehede (Tongomayel, Soum).", "BFA"),
+        # ... and where nothing points elsewhere, the note's region stands.
+        ("Militants vandalized a school in Tambaga (Tambaga, Tapoa).", "BFA"),
+        ("Police clashed with a gang in Nejapa, San Salvador.", "SLV"),
+        ("Police detained a man in Shaykh Jarrah (Al Quds, West Bank).", "PSE"),
+    ],
+)
+def test_coding_places_regions_many_countries_share_are_read_where_the_note_points(
+    gazetteer: Gazetteer, sentence: str, country: str
+) -> None:
+    found = gazetteer.locate(sentence, 5, set())
+    assert found is not None and found.country == country, found

@@ -661,6 +661,56 @@ class Gazetteer:
                 return top  # "Leca do Balio": a spelling no other place has
         return max(options, key=lambda c: c.population) if options else None
 
+    def _namesakes(self, written: str) -> list[City]:
+        """Every city and town called ``written``, by its name or another spelling."""
+        towns = self.towns()
+        return [
+            *self.cities.get(written, []),
+            *self.cities.get(fold(written), []),
+            *self.city_aliases.get(written, []),
+            *towns.get(written, []),
+            *towns.get(fold(written), []),
+            *self._town_aliases.get(written, []),
+        ]
+
+    def _by_evidence(
+        self, whole: Sequence[str], parts: Sequence[str], regions: Sequence[Region]
+    ) -> tuple[City, int] | None:
+        """The place a note means where the town is in none of the regions its name could
+        be. Of regions of several countries ("Bolivar"), the one whose country has the town
+        ("Cerete (Bolivar)" is Colombia's). A region named by a direction alone ("Hamrun
+        (Southern)", "Sirt, West") is read where the town or district the note names is,
+        and so is a region where a district beside it lies in another country that has a
+        district of the region's name too ("Kpala (Ouo, Comoe)": Burkina Faso's Comoe
+        province, not Ivory Coast's Comoe district)."""
+        countries = {r.country for r in regions}
+        outer = parts[-1] if parts else ""
+        compass = bool(outer) and all(w in _COMPASS for w in outer.split())
+        named = [c for w in whole for c in self._namesakes(w)]
+        areas = [
+            c
+            for part in parts[:-1]
+            for c in [*self._namesakes(part), *self._district_points(place_key(part))]
+        ]
+        # A district the note names is surer than a town's name, which many places share.
+        evidence = {c.country for c in areas} or {c.country for c in named}
+        if not compass:
+            if len(countries) > 1:
+                evidence &= countries
+            elif evidence & countries or not areas:
+                return None
+            else:
+                outer_in = {c.country for c in self._district_points(place_key(outer))}
+                evidence = {c.country for c in areas if not c.population} & outer_in
+        if len(evidence) != 1 or (evidence <= countries and len(countries) < 2):
+            return None
+        country = next(iter(evidence))
+        towns = [c for c in named if c.country == country]
+        if towns:
+            return max(towns, key=lambda c: c.population), 1
+        point = next((c for c in areas if c.country == country), None)
+        return (point, 2) if point is not None else None
+
     def _known(self, name: str) -> bool:
         """Whether ``name`` is a country, region, city or site as written."""
         return (
@@ -780,11 +830,34 @@ class Gazetteer:
                     self.regions.get(place_key(outer), []), key=lambda r: r.country not in hints
                 )
                 if not regions and not country and pattern is _PAREN:
+                    # "Algeciras (Cadiz)": the note names the town's province, which is also
+                    # a city's name (and a Philippine city's).
+                    city = next(
+                        (
+                            c
+                            for w in _spans(whole)
+                            for c in self._namesakes(w)
+                            if c.admin2 and place_key(outer) in place_key(c.admin2).split(" ")
+                        ),
+                        None,
+                    )
+                    if city is not None:
+                        found.append(Found(match.start(1), match.end(1), city.place(name), 0))
+                        continue
                     # "(Jeonju)", "(..., Nam-gu, Pohang)": the note names the city, not its
-                    # region (nor Malaysia's Pahang, a letter away).
+                    # region (nor Malaysia's Pahang, a letter away). Not where the districts
+                    # written with it lie elsewhere: "(Tongomayel, Soum)" is Burkina Faso's
+                    # province, not Senegal's town.
                     city = self._city(outer, hints) or self._city(
                         outer.removesuffix(" City"), hints
                     )
+                    beside = {
+                        c.country
+                        for part in parts[:-1]
+                        for c in [*self._namesakes(part), *self._district_points(place_key(part))]
+                    }
+                    if city is not None and beside and city.country not in beside:
+                        city = None
                     if city is not None:
                         found.append(Found(match.start(1), match.end(1), city.place(outer), 0))
                         continue
@@ -861,6 +934,14 @@ class Gazetteer:
                             (c for w in _spans(whole) if (c := self._city(w, hints, elsewhere))),
                             None,
                         ) or self._town(whole, elsewhere, outer)
+                if (
+                    city is None
+                    and not country
+                    and (moved := self._by_evidence(whole, parts, regions))
+                ):
+                    place = moved[0].place(match.group(0), precision=moved[1])
+                    found.append(Found(match.start(1), match.end(1), place, 0))
+                    continue
                 if city is not None:
                     place = city.place(match.group(0))
                 elif country:
