@@ -123,6 +123,12 @@ def test_coding_records_a_place_goes_to_the_event_written_beside_it(
     # A trigger inside another's phrase is the same event, and keeps the site.
     one = places("Rockets struck Camp Taji north of Baghdad on Wednesday, killing two soldiers.")
     assert set(one.values()) == {"Camp Taji"}, one
+    # A country in a protest's clause is what the protest is about, not where it was.
+    rally = places(
+        "On 4 March 2022, in Tinaco (Cojedes), students organized by a local party protested "
+        "against the Russian invasion of Ukraine and in solidarity with the people of Ukraine."
+    )
+    assert rally.get("protested") == "Tinaco", f"the protest went to its topic: {rally}"
 
 
 @pytest.mark.model

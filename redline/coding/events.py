@@ -545,6 +545,15 @@ class RuleCoder:
                 for f in places
                 if (span := at[f.start]) is not None and span.root.i in scopes[token.i]
             ]
+            if (
+                candidate.event_type == "PROTEST"
+                and all(f.tier >= 2 for f in mine)
+                and any(f.tier < 2 for f in places)
+            ):
+                # A country in a protest's clause is what it is about ("in Tinaco,
+                # demonstrators protested ... in solidarity with the people of Ukraine"):
+                # the protest is where the sentence's town is.
+                mine = []
             placed.append(
                 replace(candidate, location=self.gazetteer.pick(mine or places, token.idx))
             )
