@@ -157,6 +157,10 @@ class Place:
     lon: float | None = None
     precision: int | None = None
     raw: str | None = None
+    basis: str = "text"
+    """``text``: a place the article names (in the event's sentence or one before it);
+    ``actor``: the article names none, so the country of the event's actors stands in
+    (precision 3, ``raw`` the actor as written), as GDELT's action geography does."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

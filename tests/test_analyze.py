@@ -505,6 +505,12 @@ def test_territory_needs_the_place_named_in_the_sentence() -> None:
         "dl", source=(USA,), target=(IRN,), place=dateline, quote="TEHRAN — Jets struck."
     )
     assert RUNGS[rung(datelined, "USA", "IRN")] == "direct attack", "a dateline is not the scene"
+    # Nor is a country read from the actors, though the actor is written in the sentence.
+    actors = Place(name="Iran", country="IRN", precision=3, raw="Iranian", basis="actor")
+    guessed = incident(
+        "ac", source=(USA,), target=(IRN,), place=actors, quote="Jets struck Iranian troops."
+    )
+    assert RUNGS[rung(guessed, "USA", "IRN")] == "direct attack", "an actor's country is no scene"
 
 
 def test_change_points_find_a_shift_in_level() -> None:

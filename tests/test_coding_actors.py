@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -314,3 +315,28 @@ def test_coding_actors_generic_people_are_of_the_event_country(resolver: ActorRe
     named = resolver.resolve(_candidate("Iraqi protesters", "", "IRQ"))
     assert named is not None and named.source[0].id == "IRQ", named
     assert resolver.resolve(_candidate("Troops", "", "IRQ")) is None
+
+
+def test_coding_actors_an_unplaced_event_takes_its_actors_country_flagged(
+    resolver: ActorResolver,
+) -> None:
+    # An attack is where its target is.
+    event = resolver.resolve(_candidate("Islamic State militants", "the Iraqi army", None))
+    assert event is not None and event.location is not None, "no place from the actors"
+    assert (event.location.country, event.location.precision, event.location.basis) == (
+        "IRQ",
+        3,
+        "actor",
+    ), event.location
+    assert event.location.raw == event.target[0].text, "raw is not the actor as written"
+    # Anything else is where its source acts: a sanction is imposed at home.
+    sanction = replace(
+        _candidate("the United States", "Iran", None), event_type="SANCTION", mode=None
+    )
+    placed = resolver.resolve(sanction)
+    assert placed is not None and placed.location is not None
+    assert placed.location.country == "USA", placed.location
+    # A place the article names is kept as it is.
+    named = resolver.resolve(_candidate("Gunmen", "the Iraqi army", "AFG"))
+    assert named is not None and named.location is not None
+    assert (named.location.country, named.location.basis) == ("AFG", "text"), named.location

@@ -39,7 +39,13 @@ def brief(event: Event) -> dict[str, Any]:
         "source": [a.id for a in event.source],
         "target": [a.id for a in event.target],
         "fatalities": event.fatalities,
-        "place": event.location.name if event.location else None,
+        # "(actors)" marks a country read from the event's actors, not a place named.
+        "place": (
+            None
+            if event.location is None
+            else event.location.name
+            + ("" if event.location.basis == "text" else f" ({event.location.basis}s)")
+        ),
         "country": event.location.country if event.location else None,
         "quote": event.evidence.quote,
     }

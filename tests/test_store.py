@@ -103,7 +103,7 @@ def test_store_round_trips_events(store: Store, make_article: Callable[..., Arti
     article = make_article("Rockets hit the base.")
     event = make_event(
         article,
-        location=Place(name="Kirkuk", country="IRQ", lat=35.5, lon=44.4),
+        location=Place(name="Iraq", country="IRQ", precision=3, raw="Iraqi", basis="actor"),
         context=("military",),
         confidence=0.5,
     )

@@ -61,7 +61,7 @@ def stated(incident: Incident) -> bool:
     """Whether the event's place is named in its own sentence, not taken from the dateline
     or an earlier sentence: only then can it say whose territory was hit."""
     place = incident.location
-    if place is None or not place.raw or _DATELINE.match(place.raw):
+    if place is None or place.basis != "text" or not place.raw or _DATELINE.match(place.raw):
         return False
     return place.raw.lower() in incident.quote.lower()
 

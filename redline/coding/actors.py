@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 
 from redline.errors import ConfigError
-from redline.model import GENERIC_PREFIX, ActorRef, Event, EventCandidate
+from redline.model import GENERIC_PREFIX, ActorRef, Event, EventCandidate, Place
 
 STAGE = "coding.actors.dictionary.v1"
 
@@ -650,8 +650,29 @@ class ActorResolver:
             cameo=candidate.cameo,
             intensity=candidate.intensity,
             context=candidate.context,
-            location=candidate.location,
+            location=candidate.location or self._actor_place(candidate.event_type, source, target),
         )
+
+    def _actor_place(
+        self, event_type: str, source: Sequence[ActorRef], target: Sequence[ActorRef]
+    ) -> Place | None:
+        """Where an event is when its article names no place, flagged as read from the
+        actors so that no one takes it for a place named: an attack or a coercion is where
+        its target is ("IS militants attacked an Iraqi army position"), anything else
+        where its source acts (a sanction is imposed in Washington, not in Tehran)."""
+        at_target = event_type in {"ASSAULT", "COERCE"}
+        for side in (target, source) if at_target else (source, target):
+            for actor in side:
+                if actor.country:
+                    entry = self.dictionary.entry(actor.country)
+                    return Place(
+                        name=entry.name if entry is not None else actor.country,
+                        country=actor.country,
+                        precision=3,
+                        raw=actor.text,
+                        basis="actor",
+                    )
+        return None
 
     def _generic(self, phrases: Sequence[str], country: str | None) -> tuple[ActorRef, ...]:
         """A side named only by a generic noun ("gunmen", "residents"): the generic actor of

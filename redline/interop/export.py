@@ -206,6 +206,7 @@ def plover(record: Record) -> dict[str, Any]:
             "lon": place.lon,
             "geo_precision": place.precision,
             "raw": place.raw,
+            "basis": place.basis,
         },
         "cameo": event.cameo,
         "goldstein": event.intensity,

@@ -50,6 +50,7 @@ def place_to_dict(place: Place | None) -> dict[str, Any] | None:
         "lon": place.lon,
         "precision": place.precision,
         "raw": place.raw,
+        "basis": place.basis,
     }
 
 
