@@ -743,3 +743,29 @@ def test_coding_places_regions_many_countries_share_are_read_where_the_note_poin
 ) -> None:
     found = gazetteer.locate(sentence, 5, set())
     assert found is not None and found.country == country, found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A numbered mine or sector written with its region.
+        ("Troops shelled positions in Mine 6/7, Donetsk.", ("UKR", 2)),
+        # A city's quarter in brackets after an acronym's bracket.
+        (
+            "Members rallied in front of the Broadcasting System (KBS) (Seoul City - Jung).",
+            ("KOR", 1),
+        ),
+        # Of regions several countries call so, the most peopled: Argentina's province, not
+        # Puerto Rico's municipality.
+        ("Truck drivers blocked roads in San Juan province.", ("ARG", 3)),
+        # Nepal's rural municipalities with their district.
+        ("Party cadres clashed in Aurahi rural municipality-4 (Siraha district).", ("NPL", 2)),
+        # Reports' spellings of Iraq's governorates.
+        ("Protesters gathered in front of the oilfield in Wassit.", ("IRQ", 3)),
+    ],
+)
+def test_coding_places_numbered_sites_quarters_and_regions_called_so(
+    gazetteer: Gazetteer, sentence: str, expected: tuple[str, int]
+) -> None:
+    found = gazetteer.locate(sentence, 5, set())
+    assert found is not None and (found.country, found.precision) == expected, found

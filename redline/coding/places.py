@@ -267,7 +267,8 @@ class Region:
 _KIND_WORDS = (
     r"villages?|towns?|(?:city|town) cent(?:er|re)|city|districts?|sub-?county|areas?|"
     r"township|camp|neighbou?rhood|(?:territorial )?community|corregimiento|territory|"
-    r"market|locality|region|province|county|municipality|governorate|commune|upazila|"
+    r"market|locality|region|province|county|(?:rural |urban )?municipality(?:-\d+)?|"
+    r"governorate|commune|upazila|"
     r"tehsil|taluka|woreda|sub-?district|ward|suburb|settlement|hamlet|(?:mining )?site|"
     r"front|checkpoint|junction|bazaar|airport|(?:police )?station"
 )
@@ -275,14 +276,18 @@ _KIND = r"\s+(?:" + _KIND_WORDS + ")"
 _DESCRIPTOR = f"(?:{_KIND})?"
 _CODED = re.compile(r"\s*[(\[]coded (?:as|to) [^)\]]*[)\]]", re.I)
 _CODED_TO = re.compile(
-    r"\b(?:location )?coded (?:separately )?(?:to|as) (?:the )?(?:regional capital,\s+)?(?=[A-Z])"
+    r"\b(?:[Ll]ocation )?[Cc]oded (?:separately )?(?:to|as) (?:the )?(?:regional capital,\s+)?"
+    r"(?=[A-Z])"
 )
 """ACLED's note of where an event is coded: "(coded to Yuai)", "[coded to Warsaw]"."""
 _WRITTEN = r"([A-Z][\w'’.-]*(?:[ -]" + _JOIN + r"[A-Z][\w'’.-]*){0,3})"
 """A place as notes write it: capitalised words, with the small words names join by."""
 _PAREN = re.compile(_WRITTEN + _DESCRIPTOR + r"\s*\(([A-Z][^()]{1,90})\)")
 """ACLED-style places: "Minakulu sub-county (Oyam, Northern)", "Concepcion (Tucuman)"."""
-_QUALIFIED = re.compile(_WRITTEN + _DESCRIPTOR + r",\s+" + _WRITTEN)
+_QUALIFIED = re.compile(
+    # "Mine 6/7, Donetsk": a place numbered as mines and sectors are.
+    _WRITTEN[:-1] + r"(?: \d+/\d+)?)" + _DESCRIPTOR + r",\s+" + _WRITTEN
+)
 """A place and the region or country it lies in: "Los Angeles, Veracruz"."""
 _PLAIN_WORD = r"(?<![\w'’.-])(?!(?:" + _KIND_WORDS + r")\b)[a-z0-9][\w'’-]* "
 """A word written in lower case (or a number) just before a bracket, and no place kind:
@@ -290,7 +295,10 @@ _PLAIN_WORD = r"(?<![\w'’.-])(?!(?:" + _KIND_WORDS + r")\b)[a-z0-9][\w'’-]* 
 _BRACKETED_CITY = re.compile(_PLAIN_WORD + r"\(([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2})\)")
 """A city alone in brackets after words that are no place: "at the medical center (Chungju)"."""
 _QUARTER = re.compile(
-    _PLAIN_WORD + r"\(([A-Z][\w'’.]*(?: [A-Z][\w'’.]*)*?)(?: City)? - [A-Z][^()]*\)"
+    # After plain words, or after an acronym's bracket: "the Korean Broadcasting System
+    # (KBS) (Seoul City - Yeongdeungpo)".
+    r"(?:" + _PLAIN_WORD + r"|\([A-Z]{2,}\) )"
+    r"\(([A-Z][\w'’.]*(?: [A-Z][\w'’.]*)*?)(?: City)? - [A-Z][^()]*\)"
 )
 """A city and its quarter in brackets, after words that are no place: "(Seoul City - Jung)"."""
 _NEXT = re.compile(r"(?:,\s+|\s*\()" + _WRITTEN)
@@ -605,6 +613,10 @@ class Gazetteer:
         hinted = [r for r in found if r.country in hints]
         if hinted:
             return hinted[0]
+        if len({r.country for r in found}) > 1 and place_key(name) in self.regions:
+            # "San Juan province": Argentina's province, not Puerto Rico's municipality
+            # (Puerto Rico's first-level units): of regions so called, the most peopled.
+            return max(found, key=lambda r: self._sizes[(r.country, r.name)])
         return found[0] if len({r.country for r in found}) == 1 else None
 
     def same_region(self, country: str | None, ours: str | None, theirs: str) -> bool:
