@@ -364,6 +364,14 @@ class RuleCoder:
         # "took to the streets", "set houses on fire": the word a trigger needs may be the
         # object of one of its prepositions.
         children |= {lemma(g) for c in token.children if c.lower_ in _THROUGH for g in c.children}
+        # "gathered in support of", "fired in the direction of": a purpose or aim phrase.
+        children |= {
+            w
+            for c in token.children
+            if c.lower_ == "in"
+            for g in c.children
+            if (w := lemma(g)) in _IN_PURPOSE
+        }
         candidates: list[Trigger] = []
         if pos(token) in {"VERB", "AUX"} or (pos(token) == "NOUN" and token.tag_.startswith("VB")):
             for particle in (c for c in token.children if c.dep_ == "prt"):
@@ -649,6 +657,16 @@ class RuleCoder:
                 objects = [g for g in child.children if g.dep_ == "pobj"]
                 if preposition in _TARGET_PREPS or preposition in _PARTNER_PREPS:
                     targets += objects
+                elif preposition == "in" and any(lemma(o) == "direction" for o in objects):
+                    # "fired in the direction of Azerbaijani positions": aimed at them.
+                    targets += [
+                        g
+                        for o in objects
+                        for p in o.children
+                        if p.lower_ == "of"
+                        for g in p.children
+                        if g.dep_ == "pobj"
+                    ]
                 elif preposition == "by" and not sources:
                     sources += objects
             elif child.dep_ == "agent" and not passive:
@@ -929,6 +947,8 @@ def _clause(token: Any) -> Any:
     return token
 
 
+_IN_PURPOSE = frozenset({"support", "solidarity", "protest", "opposition", "direction"})
+"""Objects of "in" a trigger may need: "in support of", "in the direction of"."""
 _THROUGH = frozenset({"to", "on"})
 """Prepositions whose object a trigger may need: "took to the streets", "set on fire"; not
 "met at Turkey's request", which is no conceded demand."""
