@@ -769,3 +769,29 @@ def test_coding_places_numbered_sites_quarters_and_regions_called_so(
 ) -> None:
     found = gazetteer.locate(sentence, 5, set())
     assert found is not None and (found.country, found.precision) == expected, found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Residents gathered in Alexandra Park to protest the path.",
+        "Hundreds marched from Mayo square towards the Congress.",
+        "A car bomb exploded between Kamal hotel and the hospital.",
+        "Members gathered outside the San Carlo theater on Sunday.",
+        "She was arrested in March 2021 on charges of sedition.",
+        "Fliers in English called on tourists to leave.",
+    ],
+)
+def test_coding_places_streets_buildings_months_and_languages_are_no_towns(
+    gazetteer: Gazetteer, sentence: str
+) -> None:
+    assert gazetteer.locate(sentence, 5, set()) is None, sentence
+
+
+def test_coding_places_a_facility_named_after_its_city_is_in_the_city(
+    gazetteer: Gazetteer,
+) -> None:
+    found = gazetteer.locate("Monitors heard shots near Donetsk Filtration Station.", 5, set())
+    assert found is not None and found.country == "UKR", found
+    found = gazetteer.locate("Union members rallied in Korea on Monday.", 5, set())
+    assert found is not None and found.country == "KOR", "'Korea' alone is South Korea"

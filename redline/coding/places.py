@@ -325,6 +325,7 @@ class Gazetteer:
         regions: Iterable[dict[str, str]] = (),
         small: Callable[[], Iterable[dict[str, str]]] | None = None,
         districts: Callable[[], Iterable[dict[str, str]]] | None = None,
+        peoples: Iterable[str] = (),
     ) -> None:
         self.sites: dict[str, dict[str, str]] = {}
         for site in sites:
@@ -385,17 +386,20 @@ class Gazetteer:
         """District and area points by name key; a name's few namesakes are filtered by
         country where needed (one index: 137,000 areas make a second one cost 20 MB)."""
         self._located = re.compile(_PREPOSITION + _NAME)
+        self._peoples = frozenset(p.lower() for p in peoples) | _LANGUAGES
         self._longest_country = max((len(n.split()) for n in countries), default=0)
 
     @classmethod
     def builtin(cls) -> Gazetteer:
         """The shipped gazetteer, with country names and aliases from the actor files."""
         countries: dict[str, str] = {}
+        peoples: list[str] = []
         rows = (resources.files("redline.data") / "actors" / "countries.csv").read_text("utf-8")
         for row in csv.DictReader(rows.splitlines()):
             for name in [row["name"], *filter(None, row["aliases"].split("|"))]:
                 if not (len(name) <= 4 and name.isupper()):
                     countries[name.lower()] = row["iso3"]
+            peoples += filter(None, row["demonyms"].split("|"))
         folder = resources.files("redline.data") / "places"
 
         def table(name: str) -> csv.DictReader[str]:
@@ -413,6 +417,8 @@ class Gazetteer:
             # towns: it is where the area is, not where its few listed towns happen to be.
             small=lambda: table("towns.csv.gz"),
             districts=lambda: itertools.chain(table("areas.csv.gz"), table("admin2.csv.gz")),
+            # "in English", "among Kurds": a language or people after a preposition.
+            peoples=peoples,
         )
 
     def towns(self) -> dict[str, list[City]]:
@@ -722,6 +728,21 @@ class Gazetteer:
             return max(towns, key=lambda c: c.population), 1
         point = next((c for c in areas if c.country == country), None)
         return (point, 2) if point is not None else None
+
+    def _not_a_place(self, text: str, start: int, words: Sequence[str]) -> bool:
+        """Names after a preposition that are no place, whatever town shares them: a
+        building or street named after one ("in Alexandra Park", "the San Carlo theater",
+        "from Mayo square", "near Kamal hotel"), a month ("in March 2021") and a language
+        or people ("fliers in English")."""
+        whole = " ".join(words)
+        if (len(words) == 1 and whole in _MONTHS) or (
+            words[0].lower() in self._peoples and whole.lower() not in self.countries
+        ):
+            return True  # but "from Saudi Arabia" is a country
+        after = text[start + len(whole) : start + len(whole) + 20]
+        # "Palm Beach" is a town, "Alexandra Park" a park; "Mayo square" a square.
+        named = any(w.lower() in _FACILITIES for w in words[1:]) and not self._known(whole)
+        return named or _FACILITY.match(after) is not None
 
     def _known(self, name: str) -> bool:
         """Whether ``name`` is a country, region, city or site as written."""
@@ -1057,9 +1078,13 @@ class Gazetteer:
                 # direction, unless the whole is a name ("Northern Ireland", "North Kivu").
                 start += len(words[0]) + 1
                 words = words[1:]
+            if self._not_a_place(text, start, words):
+                continue
             for size in range(len(words), 0, -1):
                 # "into Baghdad's Green Zone": the place is Baghdad; but "in Iran's missile
                 # attack" is no place, so a possessive only ever names a city.
+                if size == 1 and len(words) > 1 and words[0] in _NAME_HEADS:
+                    break  # "the San Carlo theater" is not in a town called San
                 written = " ".join(words[:size])
                 candidate = re.sub(r"['’]s$", "", written)
                 if candidate != written:
@@ -1339,6 +1364,29 @@ _STRUCK = re.compile(
 """A place an attack is aimed at ("shelled Mariupol"): a known city, region or country only,
 since the object of an attack is as often its target group."""
 _THE = re.compile(r"\bthe\s+$", re.I)
+# Only what is named after people and streets as often as after its town: a "Donetsk
+# Filtration Station" or "Kirkuk Hospital" is in Donetsk or Kirkuk.
+_FACILITY_WORDS = (
+    "park square street road avenue mall hotel theater theatre church cathedral mosque temple "
+    "boulevard plaza garden gardens lane supermarket restaurant roadhouse cafe bar club monument"
+)
+_FACILITIES = frozenset(_FACILITY_WORDS.split())
+_FACILITY = re.compile(r"\s+(?i:" + "|".join(_FACILITY_WORDS.split()) + r")\b")
+"""A name followed by one of these is a building or street's ("Hamilton Square")."""
+_NAME_HEADS = frozenset(
+    {"San", "Santa", "Santo", "Saint", "St.", "Sainte", "El", "Al", "La", "Le", "Los", "Las"}
+    | {"Colonia", "Ciudad", "Villa", "Puerto", "Port", "Fort", "Mount", "New", "Nueva", "Nuevo"}
+)
+"""Words that begin a place name and are no place alone: "San" in "San Carlo"."""
+_LANGUAGE_WORDS = (
+    "english arabic spanish french greek russian german kurdish persian farsi turkish hebrew "
+    "urdu hindi chinese portuguese italian"
+)
+_LANGUAGES = frozenset(_LANGUAGE_WORDS.split())
+_MONTHS = frozenset(
+    {"January", "February", "March", "April", "May", "June", "July", "August", "September"}
+    | {"October", "November", "December"}
+)
 _COMPASS = frozenset(
     {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western"}
     | {"Central", "Upper", "Lower"}
