@@ -795,3 +795,29 @@ def test_coding_places_a_facility_named_after_its_city_is_in_the_city(
     assert found is not None and found.country == "UKR", found
     found = gazetteer.locate("Union members rallied in Korea on Monday.", 5, set())
     assert found is not None and found.country == "KOR", "'Korea' alone is South Korea"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Korean townships and quarters are filed with their unit ("Haman-myeon").
+        ("Union members picketed in front of the Haman-gun Office (Malsan, Haman).", ("KOR", 2)),
+        # "FCT" is Abuja's territory and Islamabad's: the city settles it.
+        ("A mob burnt a motorcycle in Dei-Dei (Abuja Municipal, FCT).", ("NGA", 3)),
+        ("Students held a protest at Islamabad city (FCT).", ("PAK", 1)),
+        (
+            "Villagers protested in Luari village (North Tobelo district, North Maluku province).",
+            ("IDN", 3),
+        ),
+        # The province a governor's office runs.
+        ("Hakkari Governor's office issued a ban on all marches.", ("TUR", 3)),
+        ("People marched through the streets of Bregenz to protest.", ("AUT", 1)),
+        # A town's district and its county written without a comma.
+        ("Supporters demonstrated in Magarini (Magarini Kilifi) on Sunday.", ("KEN", 2)),
+    ],
+)
+def test_coding_places_units_abbreviations_and_offices(
+    gazetteer: Gazetteer, sentence: str, expected: tuple[str, int]
+) -> None:
+    found = gazetteer.locate(sentence, 5, set())
+    assert found is not None and (found.country, found.precision) == expected, found

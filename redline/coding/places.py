@@ -46,7 +46,7 @@ _PREPOSITION = (
     r"\b(?i:in|near|at|outside|around|from|into|across|through|throughout|inside|along|"
     r"between|on the outskirts of|in front of|north of|south of|east of|west of|"
     r"(?:district|area|suburbs?|outskirts|province|region|city|town|village|port|residents|"
-    r"inhabitants|people|neighbou?rhood|countryside|resident|state|municipality|governorate|"
+    r"inhabitants|people|neighbou?rhood|countryside|resident|streets|state|municipality|governorate|"
     r"department|commune|prefecture|desert) of|"
     # "at the prison of Valence", "at the high school of Nogaro": a building of the town.
     r"(?-i:(?:prison|hospital|school|university|town hall|city hall|courthouse|court|station|"
@@ -462,6 +462,9 @@ class Gazetteer:
                     near=tuple(sys.intern(n) for n in (row.get("near") or "").split("|") if n),
                 )
                 self._district_keys.setdefault(place_key(point.name), []).append(point)
+                if (bare := _KOREAN_UNIT.sub("", point.name)) != point.name:
+                    # "Haman-myeon" is what a note calls "Haman", "Dangjin1-dong" "Dangjin".
+                    self._district_keys.setdefault(place_key(bare), []).append(point)
         return self._district_keys.get(key, [])
 
     def _town(
@@ -924,6 +927,11 @@ class Gazetteer:
                             place = first.place(match.group(0))
                             found.append(Found(match.start(1), match.end(1), place, 0))
                         continue
+                if not regions and outer.startswith(f"{name} ") and pattern is _PAREN:
+                    # "Magarini (Magarini Kilifi)": the town's district and its county,
+                    # written without a comma.
+                    regions = self.region(outer.rsplit(" ", 1)[1], hints)
+                    regions = regions if len({r.country for r in regions}) == 1 else []
                 if not regions:
                     continue
                 # A name can be the region itself ("Kherson, Kherson").
@@ -1035,6 +1043,12 @@ class Gazetteer:
             city = self._city(match.group(1), hints) or self._city(f"{match.group(1)} City", hints)
             if city is not None and not _inside(match.start(1), found):
                 found.append(Found(match.start(1), match.end(1), city.place(match.group(0)), 0))
+        for match in _GOVERNOR.finditer(text):
+            # "Hakkari Governor's office issued a ban": the province the governor runs.
+            called = self._called_region(match.group(1), hints)
+            if called is not None and not _inside(match.start(1), found):
+                place = called.place(match.group(1), match.group(1))
+                found.append(Found(match.start(1), match.end(1), place))
         for match in _CITY_NAMED.finditer(text):
             start, written = match.start(1), match.group(1)
             city = self._largest(written, hints)
@@ -1378,6 +1392,8 @@ _NAME_HEADS = frozenset(
     | {"Colonia", "Ciudad", "Villa", "Puerto", "Port", "Fort", "Mount", "New", "Nueva", "Nuevo"}
 )
 """Words that begin a place name and are no place alone: "San" in "San Carlo"."""
+_KOREAN_UNIT = re.compile(r"\d*-(?:eup|myeon|dong|gun|gu|si|ri)$")
+"""The suffixes of Korean towns, townships and quarters in the area table."""
 _LANGUAGE_WORDS = (
     "english arabic spanish french greek russian german kurdish persian farsi turkish hebrew "
     "urdu hindi chinese portuguese italian"
@@ -1396,6 +1412,7 @@ _REGION_BEFORE = re.compile(
     re.I,
 )
 """Words that call the name after them a region: "in the state of Colima"."""
+_GOVERNOR = re.compile(r"\b([A-Z][\w'’-]+) [Gg]overnor(?:['’]s|ate)? [Oo]ffice\b")
 _CITY_WORD = re.compile(r"\s+city\b")
 _CITY_NAMED = re.compile(r"(?<![\w'’-])([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)\s+city\b")
 """A name a note calls a city, in lower case, wherever it stands: "Nilkhet intersection,
