@@ -821,3 +821,18 @@ def test_coding_places_units_abbreviations_and_offices(
 ) -> None:
     found = gazetteer.locate(sentence, 5, set())
     assert found is not None and (found.country, found.precision) == expected, found
+
+
+def test_coding_places_a_quarter_of_a_large_city_and_hints_from_other_sentences(
+    gazetteer: Gazetteer,
+) -> None:
+    # A quarter no table has, written with its large city, is in the city: not in the
+    # district of Ohio called Athens.
+    found = gazetteer.locate("Petrol bombs hit a police station in Exarchia, Athens.", 5, set())
+    assert found is not None and (found.country, found.precision) == ("GRC", 2), found
+    # A country only another sentence names does not move a city to a town a quarter its
+    # size; one this sentence names does.
+    places = gazetteer.places("Thousands marched in Athens on Saturday.", {"USA"})
+    assert [f.place.country for f in places] == ["GRC"], places
+    places = gazetteer.places("A convoy was hit near Hamilton in Bermuda.", {"GBR"})
+    assert places[0].place.country == "BMU", places

@@ -19,7 +19,7 @@ def coder() -> TextCoder:
 def test_coding_story_a_sentence_never_parsed_still_sets_the_scene(coder: TextCoder) -> None:
     # The first sentence holds no trigger word, so it is never parsed; its place still counts.
     text = (
-        "On 11 May 2022, the front line ran near Bilohorivka, Luhansk region. Ukrainian forces"
+        "On 11 May 2022, the front line was near Bilohorivka, Luhansk region. Ukrainian forces"
         " destroyed 80 vehicles."
     )
     assert not coder.coder.may_hold_event(text.split(". ")[0]), "the first sentence is parsed"

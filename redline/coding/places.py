@@ -382,6 +382,8 @@ class Gazetteer:
         self._in_region: dict[tuple[str, str], list[City]] = {}
         self._sounds: dict[tuple[str, str], dict[str, list[City]]] = {}
         self._big_sounds: dict[str, list[tuple[str, City]]] | None = None
+        self._elsewhere: frozenset[str] = frozenset()
+        """Hinted countries that only other sentences of the story name (see ``places``)."""
         self._district_keys: dict[str, list[City]] = {}
         """District and area points by name key; a name's few namesakes are filtered by
         country where needed (one index: 137,000 areas make a second one cost 20 MB)."""
@@ -662,8 +664,23 @@ class Gazetteer:
             return max(within, key=lambda c: c.population) if within else None
         options = self.cities.get(name) or self.cities.get(fold(name)) or []
         exact = [c for c in options if c.name == name]
-        if any(c.country in hints for c in options):
-            return max((c for c in options if c.country in hints), key=lambda c: c.population)
+        # A country this sentence names comes before those other sentences name.
+        hinted_options = [
+            c for c in options if c.country in hints and c.country not in self._elsewhere
+        ] or [c for c in options if c.country in hints]
+        if hinted_options:
+            best = max(hinted_options, key=lambda c: c.population)
+            top = max(options, key=lambda c: c.population)
+            # A country another sentence names favours its town, but not over a city four
+            # times its size ("the ambassador of the United States" leaves Athens in Greece);
+            # one this sentence names does ("near Hamilton in Bermuda").
+            if (
+                best.country in self._elsewhere
+                and top.population >= 100_000
+                and top.population >= 4 * best.population
+            ):
+                return top
+            return best
         # Alternate spellings collide across the world ("Kongo"): trust one only in a country
         # the text names, or when it is a city of 100,000 ten times the size of any other
         # place so called ("Torino"; "Genova" is Genoa, not a Colombian town).
@@ -757,7 +774,7 @@ class Gazetteer:
             or name.lower() in self.sites
         )
 
-    def _largest(self, name: str, hints: AbstractSet[str]) -> City | None:
+    def _largest(self, name: str, hints: AbstractSet[str], *, sounds: bool = True) -> City | None:
         """The largest city called ``name`` by its name or another spelling, when it is a
         city of 100,000 or more: what a note means by "Amara city" or "Herat city"."""
         pool = [
@@ -765,7 +782,7 @@ class Gazetteer:
             *self.cities.get(fold(name), []),
             *self.city_aliases.get(name, []),
         ]
-        if not pool and len(name) >= 5:
+        if not pool and sounds and len(name) >= 5:
             # "Nassriya city": a spelling no table has of a city the note calls one.
             if self._big_sounds is None:
                 self._big_sounds = {}
@@ -902,6 +919,13 @@ class Gazetteer:
                     # "(Achham district)", "(Tongomayel, Soum)": a district, not a region.
                     within = self._areas_within(pattern, text, match.end())
                     regions = self._district_regions(parts[-1], hints, within)
+                    big = (
+                        self._largest(outer, hints, sounds=False) if pattern is _QUALIFIED else None
+                    )
+                    if big is not None and big.country not in {r.country for r in regions}:
+                        # "Exarchia, Athens" is a quarter of the Greek capital, not of a
+                        # district of Ohio called Athens.
+                        regions = []
                     district = parts[-1] if regions else district
                     if not regions and pattern is _PAREN and not self.region(outer, hints):
                         # "(Kolofata, Mayo-Sava)": a department no table has, beside a
@@ -925,6 +949,13 @@ class Gazetteer:
                         first = self._city(name, {town.country})
                         if first is not None and first.country == town.country:
                             place = first.place(match.group(0))
+                            found.append(Found(match.start(1), match.end(1), place, 0))
+                        elif (big := self._largest(outer, hints, sounds=False)) and not (
+                            self._known(name) or self._is_town(name)
+                        ):
+                            # "Exarchia, Athens", "Rosengaard, Malmo": a quarter no table
+                            # has, of a large city.
+                            place = big.place(match.group(0), precision=2)
                             found.append(Found(match.start(1), match.end(1), place, 0))
                         continue
                 if not regions and outer.startswith(f"{name} ") and pattern is _PAREN:
@@ -1295,7 +1326,11 @@ class Gazetteer:
         the (country, region) pairs the story wrote before: a town written bare is the one
         of that name in one of them ("near Novotroitske" after "Shyrokyne, Donetsk").
         """
-        hints = set(hints) | self.named_countries(text)
+        named = self.named_countries(text)
+        # Countries only the story's other sentences name favour a town less than those
+        # this sentence names: read by ``_city`` while this sentence is read.
+        self._elsewhere = frozenset(set(hints) - named)
+        hints = set(hints) | named
         found = self.find(text, hints)
         settled = {f.place.country for f in found if f.place.country} - hints
         if settled and any(not _inside(m.start(1), found) for m in self._located.finditer(text)):
