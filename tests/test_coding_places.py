@@ -836,3 +836,13 @@ def test_coding_places_a_quarter_of_a_large_city_and_hints_from_other_sentences(
     assert [f.place.country for f in places] == ["GRC"], places
     places = gazetteer.places("A convoy was hit near Hamilton in Bermuda.", {"GBR"})
     assert places[0].place.country == "BMU", places
+
+
+def test_coding_places_a_state_named_as_a_country_is_the_state_where_its_districts_are(
+    gazetteer: Gazetteer,
+) -> None:
+    # Nigeria's Niger state, where Shiroro lies; but a town of Niger stays in Niger.
+    found = gazetteer.locate("Militiamen attacked villages via Gwada (Shiroro, Niger).", 5, set())
+    assert found is not None and found.country == "NGA", found
+    found = gazetteer.locate("Gunmen attacked Ouallam (Niger) on Sunday.", 5, set())
+    assert found is not None and found.country == "NER", found

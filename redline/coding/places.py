@@ -270,7 +270,7 @@ _KIND_WORDS = (
     r"market|locality|region|province|county|(?:rural |urban )?municipality(?:-\d+)?|"
     r"governorate|commune|upazila|"
     r"tehsil|taluka|woreda|sub-?district|ward|suburb|settlement|hamlet|(?:mining )?site|"
-    r"front|checkpoint|junction|bazaar|airport|(?:police )?station"
+    r"front|checkpoint|junction|bazaar|airport|(?:police )?station|LGA"
 )
 _KIND = r"\s+(?:" + _KIND_WORDS + ")"
 _DESCRIPTOR = f"(?:{_KIND})?"
@@ -879,6 +879,16 @@ class Gazetteer:
                     if city is not None and city.country == country:
                         found.append(Found(match.start(1), match.end(1), city.place(name), 0))
                         continue
+                    # "(Paikoro, Niger)", "Mariga LGA (Niger)": Nigeria's Niger state, where
+                    # the district or town the note names lies, not the country.
+                    states = {r.country for r in self.regions.get(place_key(outer), [])}
+                    beside = {
+                        c.country
+                        for part in [*parts[:-1], name]
+                        for c in [*self._namesakes(part), *self._district_points(place_key(part))]
+                    }
+                    if (states - {country}) & beside:
+                        country = None
                 regions = sorted(
                     self.regions.get(place_key(outer), []), key=lambda r: r.country not in hints
                 )
