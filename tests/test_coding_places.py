@@ -846,3 +846,21 @@ def test_coding_places_a_state_named_as_a_country_is_the_state_where_its_distric
     assert found is not None and found.country == "NGA", found
     found = gazetteer.locate("Gunmen attacked Ouallam (Niger) on Sunday.", 5, set())
     assert found is not None and found.country == "NER", found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # The region written before the district: "(Eastern Cape, Sarah Baartman)".
+        ("Farm workers gathered in Kirkwood (Eastern Cape, Sarah Baartman).", ("ZAF", "Kirkwood")),
+        ("Citizens protested in Valencia (Valencian Community).", ("ESP", "Valencia")),
+        # A facility's name alone is no town, a city called Bar is one.
+        ("Women set fire outside the Cathedral of the city.", (None, None)),
+        ("Protesters gathered in Bar demanding a release.", ("MNE", "Bar")),
+    ],
+)
+def test_coding_places_regions_written_first_and_single_facility_words(
+    gazetteer: Gazetteer, sentence: str, expected: tuple[str | None, str | None]
+) -> None:
+    found = gazetteer.locate(sentence, 5, set())
+    assert ((found.country, found.name) if found else (None, None)) == expected, found

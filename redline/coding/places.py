@@ -270,7 +270,7 @@ _KIND_WORDS = (
     r"market|locality|region|province|county|(?:rural |urban )?municipality(?:-\d+)?|"
     r"governorate|commune|upazila|"
     r"tehsil|taluka|woreda|sub-?district|ward|suburb|settlement|hamlet|(?:mining )?site|"
-    r"front|checkpoint|junction|bazaar|airport|(?:police )?station|LGA"
+    r"front|checkpoint|junction|bazaar|airport|(?:police )?station|LGA|kebele"
 )
 _KIND = r"\s+(?:" + _KIND_WORDS + ")"
 _DESCRIPTOR = f"(?:{_KIND})?"
@@ -761,6 +761,8 @@ class Gazetteer:
             return True  # but "from Saudi Arabia" is a country
         after = text[start + len(whole) : start + len(whole) + 20]
         # "Palm Beach" is a town, "Alexandra Park" a park; "Mayo square" a square.
+        if len(words) == 1 and whole.lower() in _FACILITIES:
+            return True  # "outside the Cathedral", though a Canadian town is so called
         named = any(w.lower() in _FACILITIES for w in words[1:]) and not self._known(whole)
         return named or _FACILITY.match(after) is not None
 
@@ -968,6 +970,13 @@ class Gazetteer:
                             place = big.place(match.group(0), precision=2)
                             found.append(Found(match.start(1), match.end(1), place, 0))
                         continue
+                if not regions and pattern is _PAREN and len(parts) > 1:
+                    # "Kirkwood (Eastern Cape, Sarah Baartman)": the region written first.
+                    for part in parts[:-1]:
+                        named_region = self.region(part, hints)
+                        if len({r.country for r in named_region}) == 1:
+                            regions, district = named_region, outer
+                            break
                 if not regions and outer.startswith(f"{name} ") and pattern is _PAREN:
                     # "Magarini (Magarini Kilifi)": the town's district and its county,
                     # written without a comma.
@@ -1427,7 +1436,7 @@ _THE = re.compile(r"\bthe\s+$", re.I)
 # Filtration Station" or "Kirkuk Hospital" is in Donetsk or Kirkuk.
 _FACILITY_WORDS = (
     "park square street road avenue mall hotel theater theatre church cathedral mosque temple "
-    "boulevard plaza garden gardens lane supermarket restaurant roadhouse cafe bar club monument"
+    "boulevard plaza garden gardens lane supermarket restaurant roadhouse cafe monument"
 )
 _FACILITIES = frozenset(_FACILITY_WORDS.split())
 _FACILITY = re.compile(r"\s+(?i:" + "|".join(_FACILITY_WORDS.split()) + r")\b")
