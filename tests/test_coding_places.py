@@ -864,3 +864,11 @@ def test_coding_places_regions_written_first_and_single_facility_words(
 ) -> None:
     found = gazetteer.locate(sentence, 5, set())
     assert ((found.country, found.name) if found else (None, None)) == expected, found
+
+
+def test_coding_places_a_bare_name_only_other_spellings_of_one_country_have(
+    gazetteer: Gazetteer,
+) -> None:
+    # "Avdiivka" is only another spelling of Avdiyivka, and only in Ukraine.
+    found = gazetteer.locate("Monitors recorded bursts of fire near Avdiivka.", 5, set())
+    assert found is not None and found.country == "UKR", found

@@ -528,10 +528,11 @@ class Gazetteer:
             return max(hinted, key=lambda t: t.population)
         others = [*self.city_aliases.get(name, []), *self._town_aliases.get(name, [])]
         # Towns of one name in one country ("Rabastens" in the Tarn, and another name of
-        # Rabastens-de-Bigorre): the country is sure, and the larger town the likelier.
-        if not called or len({t.country for t in [*called, *others]}) != 1:
+        # Rabastens-de-Bigorre): the country is sure, and the larger town the likelier; a
+        # name only other spellings have ("Avdiivka" for Avdiyivka) likewise.
+        if len({t.country for t in [*called, *others]}) != 1:
             return None
-        return max(called, key=lambda t: t.population)
+        return max(called or others, key=lambda t: t.population)
 
     def _points(self, key: str, countries: AbstractSet[str]) -> list[City]:
         """District points called ``key`` in any of ``countries``."""
