@@ -947,8 +947,11 @@ def _clause(token: Any) -> Any:
     return token
 
 
-_IN_PURPOSE = frozenset({"support", "solidarity", "protest", "opposition", "direction"})
-"""Objects of "in" a trigger may need: "in support of", "in the direction of"."""
+_IN_PURPOSE = frozenset(
+    {"support", "solidarity", "protest", "opposition", "direction", "battle", "fighting"}
+)
+"""Objects of "in" a trigger may need: "in support of", "in the direction of", "engaged in
+a battle"."""
 _THROUGH = frozenset({"to", "on"})
 """Prepositions whose object a trigger may need: "took to the streets", "set on fire"; not
 "met at Turkey's request", which is no conceded demand."""
