@@ -669,8 +669,7 @@ def test_coding_places_regions_alike_with_nothing_to_settle_them_go_to_the_large
 def test_coding_places_city_words_directions_and_states(
     gazetteer: Gazetteer, sentence: str, expected: tuple[str, int]
 ) -> None:
-    found = gazetteer.locate(sentence, 5, set())
-    assert found is not None and (found.country, found.precision) == expected, found
+    assert place(gazetteer, sentence)[1:] == expected, sentence
 
 
 def test_coding_places_the_state_of_a_countrys_name_is_the_state(gazetteer: Gazetteer) -> None:
@@ -714,8 +713,7 @@ def test_coding_places_a_dateline_is_where_the_reporter_is(gazetteer: Gazetteer)
 def test_coding_places_buildings_of_towns_and_what_attacks_reach(
     gazetteer: Gazetteer, sentence: str, expected: tuple[str, int]
 ) -> None:
-    found = gazetteer.locate(sentence, 5, set())
-    assert found is not None and (found.country, found.precision) == expected, found
+    assert place(gazetteer, sentence)[1:] == expected, sentence
 
 
 @pytest.mark.parametrize(
@@ -767,8 +765,7 @@ def test_coding_places_regions_many_countries_share_are_read_where_the_note_poin
 def test_coding_places_numbered_sites_quarters_and_regions_called_so(
     gazetteer: Gazetteer, sentence: str, expected: tuple[str, int]
 ) -> None:
-    found = gazetteer.locate(sentence, 5, set())
-    assert found is not None and (found.country, found.precision) == expected, found
+    assert place(gazetteer, sentence)[1:] == expected, sentence
 
 
 @pytest.mark.parametrize(
@@ -819,8 +816,7 @@ def test_coding_places_a_facility_named_after_its_city_is_in_the_city(
 def test_coding_places_units_abbreviations_and_offices(
     gazetteer: Gazetteer, sentence: str, expected: tuple[str, int]
 ) -> None:
-    found = gazetteer.locate(sentence, 5, set())
-    assert found is not None and (found.country, found.precision) == expected, found
+    assert place(gazetteer, sentence)[1:] == expected, sentence
 
 
 def test_coding_places_a_quarter_of_a_large_city_and_hints_from_other_sentences(
