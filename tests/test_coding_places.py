@@ -868,3 +868,13 @@ def test_coding_places_a_bare_name_only_other_spellings_of_one_country_have(
     # "Avdiivka" is only another spelling of Avdiyivka, and only in Ukraine.
     found = gazetteer.locate("Monitors recorded bursts of fire near Avdiivka.", 5, set())
     assert found is not None and found.country == "UKR", found
+
+
+def test_coding_places_a_region_spelt_like_a_citys_exact_name_is_not_it(
+    gazetteer: Gazetteer,
+) -> None:
+    # Bhutan's Mongar is spelt a little like Manggar; the Indonesian town is spelt so.
+    found = gazetteer.locate("Farmers protested in Manggar district on Monday.", 5, set())
+    assert found is not None and found.country == "IDN", found
+    found = gazetteer.locate("Shells fell in Dara governorate.", 5, set())
+    assert found is not None and found.country == "SYR", "a region a letter away still counts"

@@ -1184,7 +1184,11 @@ class Gazetteer:
                     # "in Dara governorate" is Syria's Daraa, not a Senegalese town called Dara;
                     # "in the state of Colima" is the state.
                     called = self._called_region(candidate, hints)
-                    if called is not None:
+                    if called is not None and (
+                        # A region spelt a little like a city's exact name is not it:
+                        # "Manggar district" is Indonesia's Manggar, not Bhutan's Mongar.
+                        place_key(candidate) in self.regions or candidate not in self.cities
+                    ):
                         found.append(
                             Found(start, start + len(candidate), called.place(candidate, candidate))
                         )
