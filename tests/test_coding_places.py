@@ -830,6 +830,9 @@ def test_coding_places_a_quarter_of_a_large_city_and_hints_from_other_sentences(
     # size; one this sentence names does.
     places = gazetteer.places("Thousands marched in Athens on Saturday.", {"USA"})
     assert [f.place.country for f in places] == ["GRC"], places
+    # That reading ends with the sentence: find() on its own treats every hint alike.
+    found = gazetteer.find("Thousands marched in Athens on Saturday.", {"USA"})
+    assert [f.place.country for f in found] == ["USA"], "a story's hints outlived its sentence"
     places = gazetteer.places("A convoy was hit near Hamilton in Bermuda.", {"GBR"})
     assert places[0].place.country == "BMU", places
 

@@ -712,6 +712,15 @@ class Gazetteer:
             *self._town_aliases.get(written, []),
         ]
 
+    def _known_as(self, names: Iterable[str]) -> list[City]:
+        """The towns, cities, districts and areas a note's names could be: what says which
+        country the districts written beside a place lie in."""
+        return [
+            c
+            for name in names
+            for c in [*self._namesakes(name), *self._district_points(place_key(name))]
+        ]
+
     def _by_evidence(
         self, whole: Sequence[str], parts: Sequence[str], regions: Sequence[Region]
     ) -> tuple[City, int] | None:
@@ -726,11 +735,7 @@ class Gazetteer:
         outer = parts[-1] if parts else ""
         compass = bool(outer) and all(w in _COMPASS for w in outer.split())
         named = [c for w in whole for c in self._namesakes(w)]
-        areas = [
-            c
-            for part in parts[:-1]
-            for c in [*self._namesakes(part), *self._district_points(place_key(part))]
-        ]
+        areas = self._known_as(parts[:-1])
         # A district the note names is surer than a town's name, which many places share.
         evidence = {c.country for c in areas} or {c.country for c in named}
         if not compass:
@@ -885,11 +890,7 @@ class Gazetteer:
                     # "(Paikoro, Niger)", "Mariga LGA (Niger)": Nigeria's Niger state, where
                     # the district or town the note names lies, not the country.
                     states = {r.country for r in self.regions.get(place_key(outer), [])}
-                    beside = {
-                        c.country
-                        for part in [*parts[:-1], name]
-                        for c in [*self._namesakes(part), *self._district_points(place_key(part))]
-                    }
+                    beside = {c.country for c in self._known_as([*parts[:-1], name])}
                     if (states - {country}) & beside:
                         country = None
                 regions = sorted(
@@ -917,11 +918,7 @@ class Gazetteer:
                     city = self._city(outer, hints) or self._city(
                         outer.removesuffix(" City"), hints
                     )
-                    beside = {
-                        c.country
-                        for part in parts[:-1]
-                        for c in [*self._namesakes(part), *self._district_points(place_key(part))]
-                    }
+                    beside = {c.country for c in self._known_as(parts[:-1])}
                     if city is not None and beside and city.country not in beside:
                         city = None
                     if city is not None:
@@ -1352,9 +1349,18 @@ class Gazetteer:
         """
         named = self.named_countries(text)
         # Countries only the story's other sentences name favour a town less than those
-        # this sentence names: read by ``_city`` while this sentence is read.
+        # this sentence names: read by ``_city`` while this sentence is read, and cleared
+        # after, so that ``find`` called on its own treats every hint alike.
         self._elsewhere = frozenset(set(hints) - named)
-        hints = set(hints) | named
+        try:
+            return self._places(text, set(hints) | named, regions)
+        finally:
+            self._elsewhere = frozenset()
+
+    def _places(
+        self, text: str, hints: set[str], regions: AbstractSet[tuple[str, str]]
+    ) -> list[Found]:
+        """``places`` once the hints are known."""
         found = self.find(text, hints)
         settled = {f.place.country for f in found if f.place.country} - hints
         if settled and any(not _inside(m.start(1), found) for m in self._located.finditer(text)):
